@@ -1,0 +1,36 @@
+# Set-up is part of every target: a fresh machine needs only python3.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+DBT := $(VENV)/bin/dbt
+export LEAD_SCORING_DB ?= $(CURDIR)/lead_scoring.duckdb
+export DBT_PROFILES_DIR := $(CURDIR)
+DEMO_DIR := demo_data
+DEMO_CONTACTS ?= 3000
+DEMO_EVENTS ?= 120000
+
+.PHONY: demo test lint build clean
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+demo: $(VENV)/.installed
+	rm -f "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal"
+	$(PY) scripts/generate_demo_data.py --out $(DEMO_DIR) --contacts $(DEMO_CONTACTS) --events $(DEMO_EVENTS) --seed 42
+	$(PY) scripts/load_raw.py $(DEMO_DIR)
+	$(DBT) build --quiet --vars '{as_of: "2026-06-30 00:00:00"}'
+	$(PY) scripts/show_top_leads.py --limit 10
+
+build: $(VENV)/.installed
+	$(DBT) build
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/sqlfluff lint models macros tests/generic analyses --disable-progress-bar
+
+test: $(VENV)/.installed lint
+	$(PY) -m pytest -q tests_py
+
+clean:
+	rm -rf target logs $(DEMO_DIR) "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal"

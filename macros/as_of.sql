@@ -1,0 +1,21 @@
+{#- The scoring time: var('as_of') (ISO timestamp, UTC) or the run's start time. -#}
+{% macro as_of_text() -%}
+    {%- set raw = var('as_of', none) -%}
+    {%- if raw is none or (raw | string | trim) == '' -%}
+        {{- return(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) -}}
+    {%- endif -%}
+    {%- set text = raw | string | trim | replace('T', ' ') | replace('Z', '') -%}
+    {%- if not modules.re.match('^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$', text) -%}
+        {{- exceptions.raise_compiler_error("var('as_of') must be an ISO timestamp such as '2026-06-30 00:00:00', got '" ~ raw ~ "'") -}}
+    {%- endif -%}
+    {{- return(text) -}}
+{%- endmacro %}
+
+{% macro as_of() -%}
+    {{ lead_scoring.timestamp_literal(lead_scoring.as_of_text()) }}
+{%- endmacro %}
+
+{#- One stamp per invocation: marks rows written by this run (watermark for increments). -#}
+{% macro run_stamp() -%}
+    {{ lead_scoring.timestamp_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }}
+{%- endmacro %}

@@ -1,0 +1,113 @@
+{#- Engine-specific SQL lives here, behind adapter.dispatch, so models stay portable.
+    Each macro has a default__ (ANSI-ish), duckdb__ and spark__ variant. -#}
+
+{#- Seconds since the Unix epoch, fractional. -#}
+{% macro epoch_seconds(ts) -%}
+    {{ return(adapter.dispatch('epoch_seconds', 'lead_scoring')(ts)) }}
+{%- endmacro %}
+{% macro default__epoch_seconds(ts) -%}
+    {{ dbt.datediff("cast('1970-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")", ts, 'second') }}
+{%- endmacro %}
+{% macro duckdb__epoch_seconds(ts) -%}
+    epoch({{ ts }})
+{%- endmacro %}
+{% macro spark__epoch_seconds(ts) -%}
+    (unix_micros({{ ts }}) / 1000000.0)
+{%- endmacro %}
+
+{#- Fractional days from one timestamp to a later one. -#}
+{% macro age_days(from_ts, to_ts) -%}
+    (({{ lead_scoring.epoch_seconds(to_ts) }} - {{ lead_scoring.epoch_seconds(from_ts) }}) / 86400.0)
+{%- endmacro %}
+
+{#- Regular-expression search (unanchored), the pattern given as a column or literal. -#}
+{% macro regex_search(value, pattern) -%}
+    {{ return(adapter.dispatch('regex_search', 'lead_scoring')(value, pattern)) }}
+{%- endmacro %}
+{% macro default__regex_search(value, pattern) -%}
+    regexp_like({{ value }}, {{ pattern }})
+{%- endmacro %}
+{% macro duckdb__regex_search(value, pattern) -%}
+    regexp_matches({{ value }}, {{ pattern }})
+{%- endmacro %}
+{% macro spark__regex_search(value, pattern) -%}
+    ({{ value }} rlike {{ pattern }})
+{%- endmacro %}
+
+{#- Replace every match of a regular expression. -#}
+{% macro regex_replace_all(value, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regex_replace_all', 'lead_scoring')(value, pattern, replacement)) }}
+{%- endmacro %}
+{% macro default__regex_replace_all(value, pattern, replacement) -%}
+    regexp_replace({{ value }}, {{ pattern }}, {{ replacement }})
+{%- endmacro %}
+{% macro duckdb__regex_replace_all(value, pattern, replacement) -%}
+    regexp_replace({{ value }}, {{ pattern }}, {{ replacement }}, 'g')
+{%- endmacro %}
+
+{#- Text value of a top-level key of a JSON object held as text; the key may be a column. -#}
+{% macro json_text(json_text_expr, key) -%}
+    {{ return(adapter.dispatch('json_text', 'lead_scoring')(json_text_expr, key)) }}
+{%- endmacro %}
+{% macro default__json_text(json_text_expr, key) -%}
+    json_value({{ json_text_expr }}, concat('$.', {{ key }}))
+{%- endmacro %}
+{% macro duckdb__json_text(json_text_expr, key) -%}
+    json_extract_string(try_cast({{ json_text_expr }} as json), {{ key }})
+{%- endmacro %}
+{% macro spark__json_text(json_text_expr, key) -%}
+    get_json_object({{ json_text_expr }}, concat('$.', {{ key }}))
+{%- endmacro %}
+
+{#- One row per element of a comma-separated list (used in a select list). -#}
+{% macro explode_csv_list(list_expr) -%}
+    {{ return(adapter.dispatch('explode_csv_list', 'lead_scoring')(list_expr)) }}
+{%- endmacro %}
+{% macro default__explode_csv_list(list_expr) -%}
+    unnest(string_to_array({{ list_expr }}, ','))
+{%- endmacro %}
+{% macro duckdb__explode_csv_list(list_expr) -%}
+    unnest(string_split({{ list_expr }}, ','))
+{%- endmacro %}
+{% macro spark__explode_csv_list(list_expr) -%}
+    explode(split({{ list_expr }}, ','))
+{%- endmacro %}
+
+{#- A timestamp literal from an ISO string known at compile time. -#}
+{% macro timestamp_literal(iso_text) -%}
+    cast({{ lead_scoring.quoted(iso_text) }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- The text form of any value, for attribute matching and fingerprints. -#}
+{% macro as_text(expr) -%}
+    cast({{ expr }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- Trimmed, lower-cased text; blank becomes NULL (contract: values compare trimmed and lower-cased). -#}
+{% macro normalized_text(expr) -%}
+    nullif(lower(trim({{ lead_scoring.as_text(expr) }})), '')
+{%- endmacro %}
+
+{#- Trimmed text, blank becomes NULL, case kept (names, titles). -#}
+{% macro clean_text(expr) -%}
+    nullif(trim({{ lead_scoring.as_text(expr) }}), '')
+{%- endmacro %}
+
+{#- CAST that yields NULL for unparseable input (dbt.safe_cast is a plain cast on DuckDB). -#}
+{% macro try_cast(expr, type) -%}
+    {{ return(adapter.dispatch('try_cast', 'lead_scoring')(expr, type)) }}
+{%- endmacro %}
+{% macro default__try_cast(expr, type) -%}
+    {{ dbt.safe_cast(expr, type) }}
+{%- endmacro %}
+{% macro duckdb__try_cast(expr, type) -%}
+    try_cast({{ expr }} as {{ type }})
+{%- endmacro %}
+{% macro spark__try_cast(expr, type) -%}
+    try_cast({{ expr }} as {{ type }})
+{%- endmacro %}
+
+{#- A quoted SQL string literal, quotes inside escaped. -#}
+{% macro quoted(text) -%}
+    '{{ dbt.escape_single_quotes(text) }}'
+{%- endmacro %}

@@ -1,0 +1,67 @@
+{#- The contract's raw columns (section 2) and how staging types them:
+    string = trimmed text, code = trimmed lower-cased text, plus timestamp/int/float/boolean.
+    Kept in one place so base models, docs and the loader agree. -#}
+{% macro raw_columns(table) -%}
+    {%- set columns = {
+        'contacts': {
+            'contact_id': 'string', 'account_id': 'string', 'email': 'code', 'first_name': 'string',
+            'last_name': 'string', 'job_title': 'string', 'seniority': 'code', 'department': 'code',
+            'industry': 'code', 'company_size': 'int', 'country': 'code', 'region': 'code',
+            'city': 'string', 'lead_source': 'code', 'email_consent': 'boolean',
+            'lifecycle_stage': 'code', 'owner_id': 'string', 'created_at': 'timestamp',
+            'updated_at': 'timestamp'},
+        'contact_attributes': {
+            'contact_id': 'string', 'attribute': 'code', 'value': 'string', 'updated_at': 'timestamp'},
+        'accounts': {
+            'account_id': 'string', 'name': 'string', 'domain': 'code', 'industry': 'code',
+            'employee_count': 'int', 'annual_revenue': 'float', 'country': 'code', 'region': 'code',
+            'created_at': 'timestamp', 'updated_at': 'timestamp'},
+        'interactions': {
+            'event_id': 'string', 'contact_id': 'string', 'anonymous_id': 'string',
+            'event_type': 'code', 'occurred_at': 'timestamp', 'channel': 'code', 'source': 'code',
+            'campaign_id': 'string', 'email_id': 'string', 'url': 'string',
+            'duration_seconds': 'float', 'amount': 'float', 'tags': 'code', 'properties': 'string'},
+        'identities': {
+            'anonymous_id': 'string', 'contact_id': 'string', 'identified_at': 'timestamp'},
+        'conversions': {
+            'conversion_id': 'string', 'contact_id': 'string', 'account_id': 'string',
+            'converted_at': 'timestamp', 'outcome': 'code', 'amount': 'float'},
+    } -%}
+    {{ return(columns[table]) }}
+{%- endmacro %}
+
+{#- select-list entries for a raw table: typed contract columns, extra columns as text,
+    loaded_at, the rejection reason and the original values. -#}
+{% macro base_select(table, required, extra_checks=[]) -%}
+    {%- set columns = lead_scoring.raw_columns(table) -%}
+    {%- set relation = source('raw', table) -%}
+    {%- set extra = lead_scoring.extra_columns(relation, columns.keys() | list) -%}
+    {%- set checks = [] -%}
+    {%- for column in required -%}
+        {%- do checks.append([lead_scoring.clean_text(column) ~ ' is null', 'missing ' ~ column]) -%}
+    {%- endfor -%}
+    {%- for check in extra_checks -%}
+        {%- do checks.append(check) -%}
+    {%- endfor -%}
+    {%- for column, type in columns.items() if type not in ('string', 'code') -%}
+        {%- do checks.append([
+            lead_scoring.clean_text(column) ~ ' is not null and '
+            ~ lead_scoring.try_cast(lead_scoring.clean_text(column), lead_scoring.sql_type(type)) ~ ' is null',
+            'unparseable ' ~ column]) -%}
+    {%- endfor -%}
+    {%- for column, type in columns.items() %}
+    {% if type == 'code' -%}
+        {{ lead_scoring.normalized_text(column) }}
+    {%- elif type == 'string' -%}
+        {{ lead_scoring.clean_text(column) }}
+    {%- else -%}
+        {{ lead_scoring.try_cast(lead_scoring.clean_text(column), lead_scoring.sql_type(type)) }}
+    {%- endif %} as {{ column }},
+    {%- endfor %}
+    {%- for column in extra %}
+    {{ lead_scoring.clean_text(adapter.quote(column)) }} as {{ adapter.quote(column | lower) }},
+    {%- endfor %}
+    loaded_at,
+    {{ lead_scoring.first_failure(checks) }} as rejection_reason,
+    {{ lead_scoring.raw_values(columns.keys() | list) }} as raw_values
+{%- endmacro %}

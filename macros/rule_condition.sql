@@ -1,0 +1,48 @@
+{#- The contract's operators as one boolean expression.
+    `value` is the normalized (trimmed, lower-cased) text being tested; `r` is the alias of a
+    normalized rule relation with columns operator, value_text, value_list ('|a|b|'),
+    value_number, value_low, value_high, value_pattern. Rule values stay data: they are
+    joined columns, never text pasted into SQL. NULL values match only is_null. -#}
+{% macro rule_condition(value, r) -%}
+    {%- set number = lead_scoring.try_cast(value, dbt.type_float()) -%}
+    coalesce(case {{ r }}.operator
+        when 'is_null' then {{ value }} is null
+        when 'is_not_null' then {{ value }} is not null
+        when 'equals' then ({{ value }} = {{ r }}.value_text or {{ number }} = {{ r }}.value_number)
+        when 'not_equals' then not ({{ value }} = {{ r }}.value_text or coalesce({{ number }} = {{ r }}.value_number, false))
+        when 'in' then {{ dbt.position(dbt.concat(["'|'", value, "'|'"]), r ~ '.value_list') }} > 0
+        when 'not_in' then {{ dbt.position(dbt.concat(["'|'", value, "'|'"]), r ~ '.value_list') }} = 0
+        when 'contains' then {{ dbt.position(r ~ '.value_text', value) }} > 0
+        when 'starts_with' then substring({{ value }}, 1, {{ dbt.length(r ~ '.value_text') }}) = {{ r }}.value_text
+        when 'ends_with' then {{ dbt.right(value, dbt.length(r ~ '.value_text')) }} = {{ r }}.value_text
+        when 'matches' then {{ lead_scoring.regex_search(value, r ~ '.value_pattern') }}
+        when 'gt' then {{ number }} > {{ r }}.value_number
+        when 'gte' then {{ number }} >= {{ r }}.value_number
+        when 'lt' then {{ number }} < {{ r }}.value_number
+        when 'lte' then {{ number }} <= {{ r }}.value_number
+        when 'between' then {{ number }} between {{ r }}.value_low and {{ r }}.value_high
+    end, false)
+{%- endmacro %}
+
+{#- Normalized rule-value columns for rule_condition, from a rule's operator and value. -#}
+{% macro rule_value_columns(operator, value) -%}
+    {%- set text = lead_scoring.normalized_text(value) -%}
+    {{ text }} as value_text,
+    {{ dbt.concat(["'|'", lead_scoring.regex_replace_all(text, "'\\s*\\|\\s*'", "'|'"), "'|'"]) }} as value_list,
+    {{ lead_scoring.try_cast(text, dbt.type_float()) }} as value_number,
+    {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 1) ~ ')', dbt.type_float()) }} as value_low,
+    {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 2) ~ ')', dbt.type_float()) }} as value_high,
+    case when {{ operator }} = 'matches'
+        then {{ dbt.concat(["'(?i)'", lead_scoring.clean_text(value)]) }}
+    end as value_pattern
+{%- endmacro %}
+
+{#- A rule total clipped to at most |max_points| in absolute value (no clip when NULL). -#}
+{% macro clip_points(total, max_points) -%}
+    case
+        when {{ max_points }} is null then {{ total }}
+        when {{ total }} > abs({{ max_points }}) then abs({{ max_points }})
+        when {{ total }} < -abs({{ max_points }}) then -abs({{ max_points }})
+        else {{ total }}
+    end
+{%- endmacro %}

@@ -1,0 +1,56 @@
+{#- Helpers for staging raw tables that may have been loaded by other tools with text columns. -#}
+
+
+{% macro sql_type(type) -%}
+    {%- if type == 'timestamp' -%}{{ dbt.type_timestamp() }}
+    {%- elif type == 'int' -%}{{ dbt.type_int() }}
+    {%- elif type == 'float' -%}{{ dbt.type_float() }}
+    {%- elif type == 'boolean' -%}{{ dbt.type_boolean() }}
+    {%- else -%}{{ dbt.type_string() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- First failing check as a reason text, NULL when the row is usable.
+    checks: list of [sql_condition, reason]. -#}
+{% macro first_failure(checks) -%}
+    case
+    {%- for check in checks %}
+        when {{ check[0] }} then {{ lead_scoring.quoted(check[1]) }}
+    {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- The original values of a raw row as one text, kept with rejected rows. -#}
+{% macro raw_values(columns) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- if not loop.first -%}{%- do parts.append("'; '") -%}{%- endif -%}
+        {%- do parts.append(lead_scoring.quoted(column ~ '=')) -%}
+        {%- do parts.append("coalesce(" ~ lead_scoring.as_text(column) ~ ", 'NULL')") -%}
+    {%- endfor -%}
+    {{ dbt.concat(parts) }}
+{%- endmacro %}
+
+{#- Columns of a relation beyond the contract's, kept and passed through (lower-cased names). -#}
+{% macro extra_columns(relation, known) -%}
+    {%- set extra = [] -%}
+    {%- if execute -%}
+        {%- for col in adapter.get_columns_in_relation(relation) -%}
+            {%- if col.name | lower not in known and col.name | lower != 'loaded_at' -%}
+                {%- do extra.append(col.name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(extra) }}
+{%- endmacro %}
+
+{#- concat() parts rendering each column as text, '|'-separated, NULL as ''. -#}
+{% macro csv_text_parts(columns) -%}
+    {%- set parts = [] -%}
+    {%- for col in columns -%}
+        {%- if not loop.first -%}{%- do parts.append("'|'") -%}{%- endif -%}
+        {%- do parts.append("coalesce(" ~ lead_scoring.as_text(adapter.quote(col.name)) ~ ", '')") -%}
+    {%- endfor -%}
+    {%- if not parts -%}{%- do parts.append("''") -%}{%- endif -%}
+    {{ return(parts) }}
+{%- endmacro %}

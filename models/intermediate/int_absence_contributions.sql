@@ -1,0 +1,95 @@
+-- Points for what did not happen (contract 3, absence_rules), as of the scoring time.
+with scoring_time as (
+    select {{ lead_scoring.as_of() }} as as_of_at
+),
+
+rules as (
+    select
+        rules.*,
+        models.decay_half_life_days
+    from {{ ref('stg_rules__absence_rules') }} as rules
+    inner join {{ ref('stg_rules__scoring_models') }} as models
+        on rules.model_id = models.model_id
+    where rules.is_active and models.is_active
+),
+
+events as (
+    select
+        interactions.*,
+        {{ lead_scoring.age_days('interactions.occurred_at', 'scoring_time.as_of_at') }} as age_days
+    from {{ ref('stg_raw__interactions') }} as interactions
+    cross join scoring_time
+    where
+        interactions.contact_id is not null
+        and interactions.occurred_at <= scoring_time.as_of_at
+),
+
+no_activity as (
+    select
+        rules.model_id,
+        contacts.contact_id,
+        rules.rule_id,
+        rules.points,
+        1 as event_count
+    from rules
+    cross join scoring_time
+    inner join {{ ref('stg_raw__contacts') }} as contacts
+        on {{ lead_scoring.age_days('contacts.created_at', 'scoring_time.as_of_at') }} >= rules.within_days
+    where
+        rules.rule_kind = 'no_activity'
+        and not exists (
+            select 1 from events
+            where
+                events.contact_id = contacts.contact_id
+                and (rules.event_type = '*' or events.event_type = rules.event_type)
+                and events.age_days < rules.within_days
+        )
+),
+
+unanswered as (
+    -- each event left without a response within the window, once its deadline has passed
+    select
+        rules.model_id,
+        sent.contact_id,
+        rules.rule_id,
+        rules.points * case
+            when rules.decay_half_life_days is null then 1.0
+            else power(0.5, (sent.age_days - rules.within_days) / rules.decay_half_life_days)
+        end as points
+    from rules
+    inner join events as sent
+        on sent.event_type = rules.event_type
+    where
+        rules.rule_kind = 'no_response'
+        and sent.age_days >= rules.within_days
+        and not exists (
+            select 1 from events as response
+            where
+                response.contact_id = sent.contact_id
+                and response.event_type = rules.response_event_type
+                and response.occurred_at >= sent.occurred_at
+                and {{ lead_scoring.age_days('sent.occurred_at', 'response.occurred_at') }} <= rules.within_days
+                and (
+                    rules.match_field is null
+                    or {{ lead_scoring.event_field_value('response', 'rules.match_field') }}
+                    = {{ lead_scoring.event_field_value('sent', 'rules.match_field') }}
+                )
+        )
+),
+
+no_response as (
+    select
+        unanswered.model_id,
+        unanswered.contact_id,
+        unanswered.rule_id,
+        {{ lead_scoring.clip_points('sum(unanswered.points)', 'rules.max_points') }} as points,
+        count(*) as event_count
+    from unanswered
+    inner join rules
+        on unanswered.model_id = rules.model_id and unanswered.rule_id = rules.rule_id
+    group by unanswered.model_id, unanswered.contact_id, unanswered.rule_id, rules.max_points
+)
+
+select model_id, contact_id, rule_id, 'absence' as rule_kind, points, event_count from no_activity
+union all
+select model_id, contact_id, rule_id, 'absence' as rule_kind, points, event_count from no_response

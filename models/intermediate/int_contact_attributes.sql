@@ -1,0 +1,61 @@
+{#- Every attribute a rule can test, one row per (contact_id, attribute) with a non-NULL value:
+    all contact columns (extra raw columns too), custom fields, and account.<column> through
+    the contact's account. Values are trimmed and lower-cased. A custom field named like a
+    contact column is shadowed by the column. -#}
+{%- set skip = ['loaded_at', 'rejection_reason', 'raw_values', 'version_rank'] -%}
+{%- set contact_columns = [] -%}
+{%- set account_columns = [] -%}
+{%- if execute -%}
+    {%- for col in adapter.get_columns_in_relation(ref('stg_raw__contacts')) if col.name | lower not in skip -%}
+        {%- do contact_columns.append(col.name | lower) -%}
+    {%- endfor -%}
+    {%- for col in adapter.get_columns_in_relation(ref('stg_raw__accounts')) if col.name | lower not in skip -%}
+        {%- do account_columns.append(col.name | lower) -%}
+    {%- endfor -%}
+{%- endif -%}
+
+with contacts as (
+    select * from {{ ref('stg_raw__contacts') }}
+),
+
+accounts as (
+    select * from {{ ref('stg_raw__accounts') }}
+),
+
+attributes as (
+    {%- for column in contact_columns %}
+    select
+        contact_id,
+        {{ lead_scoring.quoted(column) }} as attribute,
+        {{ lead_scoring.normalized_text(adapter.quote(column)) }} as value
+    from contacts
+    union all
+    {%- endfor %}
+    {%- for column in account_columns %}
+    select
+        contacts.contact_id,
+        {{ lead_scoring.quoted('account.' ~ column) }} as attribute,
+        {{ lead_scoring.normalized_text('accounts.' ~ adapter.quote(column)) }} as value
+    from contacts
+    inner join accounts on contacts.account_id = accounts.account_id
+    union all
+    {%- endfor %}
+    select
+        custom.contact_id,
+        custom.attribute,
+        {{ lead_scoring.normalized_text('custom.value') }} as value
+    from {{ ref('stg_raw__contact_attributes') }} as custom
+    inner join contacts on custom.contact_id = contacts.contact_id
+    {%- if contact_columns %}
+    where custom.attribute not in (
+        {%- for column in contact_columns %}{{ lead_scoring.quoted(column) }}{{ ', ' if not loop.last }}{% endfor -%}
+    )
+    {%- endif %}
+)
+
+select
+    contact_id,
+    attribute,
+    value
+from attributes
+where value is not null

@@ -1,0 +1,15 @@
+-- One row: a fingerprint of every rule seed row (active or not), stamped on every mart row.
+with rule_rows as (
+    {%- for seed in ['scoring_models', 'attribute_rules', 'behavior_rules', 'absence_rules', 'score_bands'] %}
+    {%- set columns = adapter.get_columns_in_relation(ref(seed)) if execute else [] %}
+    select
+        {{ dbt.concat([lead_scoring.quoted(seed ~ ':')] + lead_scoring.csv_text_parts(columns)) }} as row_text
+    from {{ ref(seed) }}
+    {{- '\n    union all' if not loop.last }}
+    {%- endfor %}
+)
+
+select
+    substring({{ dbt.hash(dbt.listagg('row_text', "'\\n'", 'order by row_text')) }}, 1, 16) as rules_version,
+    count(*) as rule_row_count
+from rule_rows

@@ -1,0 +1,23 @@
+-- One row per (model, contact, rule) that contributed. Attribute rows sum to fit_score,
+-- behaviour and absence rows to engagement_score.
+with contributions as (
+    select * from {{ ref('int_attribute_contributions') }}
+    union all
+    select * from {{ ref('int_behavior_contributions') }}
+    union all
+    select * from {{ ref('int_absence_contributions') }}
+)
+
+select
+    contributions.model_id,
+    contributions.contact_id,
+    contributions.rule_id,
+    contributions.rule_kind,
+    cast(round(contributions.points, 6) as {{ dbt.type_float() }}) as points,
+    cast(contributions.event_count as {{ dbt.type_int() }}) as event_count,
+    {{ lead_scoring.as_of() }} as scored_at,
+    rules_version.rules_version
+from contributions
+inner join {{ ref('stg_raw__contacts') }} as contacts
+    on contributions.contact_id = contacts.contact_id
+cross join {{ ref('int_rules_version') }} as rules_version

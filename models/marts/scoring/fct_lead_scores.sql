@@ -1,0 +1,115 @@
+-- One row per (active model, contact): fit, engagement, clamped score, band and rank.
+with models as (
+    select * from {{ ref('stg_rules__scoring_models') }}
+    where is_active
+),
+
+contacts as (
+    select * from {{ ref('stg_raw__contacts') }}
+),
+
+totals as (
+    select
+        model_id,
+        contact_id,
+        sum(case when rule_kind = 'attribute' then points else 0 end) as fit_score,
+        sum(case when rule_kind <> 'attribute' then points else 0 end) as engagement_score
+    from {{ ref('fct_lead_score_contributions') }}
+    group by model_id, contact_id
+),
+
+activity as (
+    select
+        contact_id,
+        max(occurred_at) as last_activity_at
+    from {{ ref('stg_raw__interactions') }}
+    where contact_id is not null and occurred_at <= {{ lead_scoring.as_of() }}
+    group by contact_id
+),
+
+scored as (
+    select
+        models.model_id,
+        contacts.contact_id,
+        contacts.account_id,
+        coalesce(totals.fit_score, 0) as fit_score,
+        coalesce(totals.engagement_score, 0) as engagement_score,
+        round(
+            case
+                when models.score_cap is not null
+                    and coalesce(totals.fit_score, 0) + coalesce(totals.engagement_score, 0) > models.score_cap
+                    then models.score_cap
+                when models.score_floor is not null
+                    and coalesce(totals.fit_score, 0) + coalesce(totals.engagement_score, 0) < models.score_floor
+                    then models.score_floor
+                else coalesce(totals.fit_score, 0) + coalesce(totals.engagement_score, 0)
+            end, 6
+        ) as score,
+        activity.last_activity_at
+    from models
+    cross join contacts
+    left join totals
+        on models.model_id = totals.model_id and contacts.contact_id = totals.contact_id
+    left join activity
+        on contacts.contact_id = activity.contact_id
+),
+
+banded as (
+    -- the band with the highest min_score not above the score, else the lowest band
+    select
+        scored.model_id,
+        scored.contact_id,
+        bands.band,
+        bands.is_sales_ready,
+        row_number() over (
+            partition by scored.model_id, scored.contact_id
+            order by
+                case when bands.min_score <= scored.score then 0 else 1 end,
+                case when bands.min_score <= scored.score then -bands.min_score else bands.min_score end,
+                bands.band
+        ) as band_rank
+    from scored
+    inner join {{ ref('stg_rules__score_bands') }} as bands
+        on scored.model_id = bands.model_id
+),
+
+interests as (
+    select
+        model_id,
+        contact_id,
+        tag,
+        row_number() over (partition by model_id, contact_id order by tag_score desc, tag asc) as interest_rank
+    from {{ ref('fct_lead_tag_scores') }}
+)
+
+select
+    scored.model_id,
+    scored.contact_id,
+    scored.account_id,
+    cast(round(scored.fit_score, 6) as {{ dbt.type_float() }}) as fit_score,
+    cast(round(scored.engagement_score, 6) as {{ dbt.type_float() }}) as engagement_score,
+    cast(scored.score as {{ dbt.type_float() }}) as score,
+    banded.band,
+    coalesce(banded.is_sales_ready, false) as is_sales_ready,
+    cast(row_number() over (
+        partition by scored.model_id
+        order by scored.score desc, scored.last_activity_at desc nulls last, scored.contact_id asc
+    ) as {{ dbt.type_int() }}) as score_rank,
+    cast(round(100 * percent_rank() over (partition by scored.model_id order by scored.score), 4)
+        as {{ dbt.type_float() }}) as score_percentile,
+    interests.tag as primary_interest_tag,
+    scored.last_activity_at,
+    {{ lead_scoring.as_of() }} as scored_at,
+    rules_version.rules_version
+from scored
+left join banded
+    on
+        scored.model_id = banded.model_id
+        and scored.contact_id = banded.contact_id
+        and banded.band_rank = 1
+left join interests
+    on
+        scored.model_id = interests.model_id
+        and scored.contact_id = interests.contact_id
+        and interests.interest_rank = 1
+cross join {{ ref('int_rules_version') }} as rules_version

@@ -1,0 +1,2 @@
+select {{ lead_scoring.base_select('accounts', ['account_id']) }}
+from {{ source('raw', 'accounts') }}

@@ -1,0 +1,110 @@
+{{ config(
+    materialized='incremental',
+    unique_key='event_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
+{#- Usable events, one row per event_id (latest loaded_at wins), attributed to a contact
+    directly or through raw.identities. Incremental on loaded_at; anonymous events whose
+    identity arrived (or changed) since the last run are re-attributed. processed_at marks the
+    run that wrote a row: downstream models read only rows newer than their own. -#}
+
+with arrived as (
+    select
+        event_id,
+        contact_id as raw_contact_id,
+        anonymous_id,
+        event_type,
+        occurred_at,
+        channel,
+        source,
+        campaign_id,
+        email_id,
+        url,
+        duration_seconds,
+        amount,
+        {{ lead_scoring.regex_replace_all('tags', "'\\s*,\\s*'", "','") }} as tags,
+        properties,
+        loaded_at
+    from {{ ref('base_raw__interactions') }}
+    where
+        rejection_reason is null
+        {% if is_incremental() -%}
+            and loaded_at > (select max(loaded_at) from {{ this }})
+        {%- endif %}
+),
+
+{% if is_incremental() -%}
+restitched as (
+    -- stored anonymous events whose identity is new or different now
+    select
+        stored.event_id,
+        stored.raw_contact_id,
+        stored.anonymous_id,
+        stored.event_type,
+        stored.occurred_at,
+        stored.channel,
+        stored.source,
+        stored.campaign_id,
+        stored.email_id,
+        stored.url,
+        stored.duration_seconds,
+        stored.amount,
+        stored.tags,
+        stored.properties,
+        stored.loaded_at
+    from {{ this }} as stored
+    left join {{ ref('stg_raw__identities') }} as identities
+        on stored.anonymous_id = identities.anonymous_id
+    where
+        stored.raw_contact_id is null
+        and stored.anonymous_id is not null
+        and coalesce(stored.contact_id, '') <> coalesce(identities.contact_id, '')
+),
+{%- endif %}
+
+candidates as (
+    select * from arrived
+    {% if is_incremental() -%}
+        union all
+        select * from restitched
+    {%- endif %}
+),
+
+latest as (
+    select
+        *,
+        row_number() over (
+            partition by event_id
+            order by
+                loaded_at desc, occurred_at desc, event_type desc,
+                coalesce(raw_contact_id, anonymous_id) desc, url desc, properties desc
+        ) as version_rank
+    from candidates
+)
+
+select
+    latest.event_id,
+    coalesce(latest.raw_contact_id, identities.contact_id) as contact_id,
+    latest.raw_contact_id,
+    latest.anonymous_id,
+    latest.event_type,
+    latest.occurred_at,
+    latest.channel,
+    latest.source,
+    latest.campaign_id,
+    latest.email_id,
+    latest.url,
+    latest.duration_seconds,
+    latest.amount,
+    latest.tags,
+    latest.properties,
+    latest.loaded_at,
+    {{ lead_scoring.run_stamp() }} as processed_at
+from latest
+left join {{ ref('stg_raw__identities') }} as identities
+    on
+        latest.raw_contact_id is null
+        and latest.anonymous_id = identities.anonymous_id
+where latest.version_rank = 1

@@ -1,0 +1,17 @@
+-- Every rule seed is a parent, so a failed seed validation test stops this model and all
+-- scoring after it (dbt build runs a node only after its parents' tests pass).
+-- depends_on: {{ ref('scoring_models') }}, {{ ref('attribute_rules') }}, {{ ref('behavior_rules') }}
+-- depends_on: {{ ref('absence_rules') }}, {{ ref('score_bands') }}
+select
+    {{ lead_scoring.clean_text('model_id') }} as model_id,
+    {{ lead_scoring.clean_text('rule_id') }} as rule_id,
+    {{ lead_scoring.normalized_text('rule_kind') }} as rule_kind,
+    {{ lead_scoring.normalized_text('event_type') }} as event_type,
+    {{ lead_scoring.normalized_text('response_event_type') }} as response_event_type,
+    {{ lead_scoring.normalized_text('match_field') }} as match_field,
+    within_days,
+    points,
+    max_points,
+    {{ lead_scoring.clean_text('description') }} as description,
+    coalesce(is_active, false) as is_active
+from {{ ref('absence_rules') }}

@@ -1,0 +1,28 @@
+-- Every rule seed is a parent, so a failed seed validation test stops this model and all
+-- scoring after it (dbt build runs a node only after its parents' tests pass).
+-- depends_on: {{ ref('scoring_models') }}, {{ ref('attribute_rules') }}, {{ ref('behavior_rules') }}
+-- depends_on: {{ ref('absence_rules') }}, {{ ref('score_bands') }}
+with rules as (
+    select
+        {{ lead_scoring.clean_text('model_id') }} as model_id,
+        {{ lead_scoring.clean_text('rule_id') }} as rule_id,
+        {{ lead_scoring.normalized_text('event_type') }} as event_type,
+        {{ lead_scoring.normalized_text('field') }} as field,
+        {{ lead_scoring.normalized_text('operator') }} as operator,
+        {{ lead_scoring.rule_value_columns(lead_scoring.normalized_text('operator'), 'value') }},
+        points,
+        max_points,
+        lookback_days,
+        occurrence_from,
+        occurrence_to,
+        within_days_of_previous,
+        {{ lead_scoring.clean_text('description') }} as description,
+        coalesce(is_active, false) as is_active
+    from {{ ref('behavior_rules') }}
+)
+
+select
+    *,
+    -- Rules sharing an event condition share its matched events (see int_condition_events).
+    {{ lead_scoring.condition_id('event_type', 'field', 'operator', 'value_text', 'value_pattern') }} as condition_id
+from rules

@@ -1,0 +1,17 @@
+{#- Fails the build, naming the seed, the rule and the problem, when a rule seed is invalid.
+    Runs right after the seed loads and before every model that reads it. -#}
+{% test valid_rule_seed(model, seed_name) %}
+{%- set problems_sql = lead_scoring.rule_seed_problems(seed_name) -%}
+{%- if execute -%}
+    {%- set result = run_query(problems_sql) -%}
+    {%- if result.rows | length > 0 -%}
+        {%- set lines = [] -%}
+        {%- for row in result.rows -%}
+            {%- do lines.append('  seeds/' ~ seed_name ~ '.csv: rule ' ~ row[0] ~ ': ' ~ row[1]) -%}
+        {%- endfor -%}
+        {{ exceptions.raise_compiler_error(
+            'Invalid scoring rules; no score was published:\n' ~ (lines | join('\n'))) }}
+    {%- endif -%}
+{%- endif -%}
+{{ problems_sql }}
+{% endtest %}
