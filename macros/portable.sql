@@ -111,3 +111,17 @@
 {% macro quoted(text) -%}
     '{{ dbt.escape_single_quotes(text) }}'
 {%- endmacro %}
+
+{#- 8-byte floating point (lead_scoring.type_double() is a 4-byte REAL on DuckDB). -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'lead_scoring')()) }}
+{%- endmacro %}
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+{% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}

@@ -4,7 +4,7 @@
     value_number, value_low, value_high, value_pattern. Rule values stay data: they are
     joined columns, never text pasted into SQL. NULL values match only is_null. -#}
 {% macro rule_condition(value, r) -%}
-    {%- set number = lead_scoring.try_cast(value, dbt.type_float()) -%}
+    {%- set number = lead_scoring.try_cast(value, lead_scoring.type_double()) -%}
     coalesce(case {{ r }}.operator
         when 'is_null' then {{ value }} is null
         when 'is_not_null' then {{ value }} is not null
@@ -29,9 +29,9 @@
     {%- set text = lead_scoring.normalized_text(value) -%}
     {{ text }} as value_text,
     {{ dbt.concat(["'|'", lead_scoring.regex_replace_all(text, "'\\s*\\|\\s*'", "'|'"), "'|'"]) }} as value_list,
-    {{ lead_scoring.try_cast(text, dbt.type_float()) }} as value_number,
-    {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 1) ~ ')', dbt.type_float()) }} as value_low,
-    {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 2) ~ ')', dbt.type_float()) }} as value_high,
+    {{ lead_scoring.try_cast(text, lead_scoring.type_double()) }} as value_number,
+    {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 1) ~ ')', lead_scoring.type_double()) }} as value_low,
+    {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 2) ~ ')', lead_scoring.type_double()) }} as value_high,
     case when {{ operator }} = 'matches'
         then {{ dbt.concat(["'(?i)'", lead_scoring.clean_text(value)]) }}
     end as value_pattern

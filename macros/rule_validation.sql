@@ -20,16 +20,16 @@
         then {{ dbt.concat(["'unknown operator '''", "coalesce(" ~ operator ~ ", '')", "''''"]) }}
     when {{ op }} not in ('is_null', 'is_not_null') and {{ text }} is null
         then {{ dbt.concat(["'operator '", op, "' needs a value'"]) }}
-    when {{ op }} in ('gt', 'gte', 'lt', 'lte') and {{ lead_scoring.try_cast(text, dbt.type_float()) }} is null
+    when {{ op }} in ('gt', 'gte', 'lt', 'lte') and {{ lead_scoring.try_cast(text, lead_scoring.type_double()) }} is null
         then {{ dbt.concat(["'operator '", op, "' needs a number, got '''", value, "''''"]) }}
     when {{ op }} = 'between' and (
         {{ parts }} <> 1
-        or {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 1) ~ ')', dbt.type_float()) }} is null
-        or {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 2) ~ ')', dbt.type_float()) }} is null)
+        or {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 1) ~ ')', lead_scoring.type_double()) }} is null
+        or {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 2) ~ ')', lead_scoring.type_double()) }} is null)
         then {{ dbt.concat(["'between needs ''low|high'' with two numbers, got '''", value, "''''"]) }}
     when {{ op }} = 'between'
-        and {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 1) ~ ')', dbt.type_float()) }}
-        > {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 2) ~ ')', dbt.type_float()) }}
+        and {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 1) ~ ')', lead_scoring.type_double()) }}
+        > {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 2) ~ ')', lead_scoring.type_double()) }}
         then {{ dbt.concat(["'between low is above high: '''", value, "''''"]) }}
     when {{ op }} = 'matches' and not {{ lead_scoring.regex_is_valid(dbt.concat(["'(?i)'", "trim(" ~ value ~ ")"])) }}
         then {{ dbt.concat(["'invalid regular expression '''", value, "''''"]) }}

@@ -4,7 +4,7 @@
 {% macro sql_type(type) -%}
     {%- if type == 'timestamp' -%}{{ dbt.type_timestamp() }}
     {%- elif type == 'int' -%}{{ dbt.type_int() }}
-    {%- elif type == 'float' -%}{{ dbt.type_float() }}
+    {%- elif type == 'float' -%}{{ lead_scoring.type_double() }}
     {%- elif type == 'boolean' -%}{{ dbt.type_boolean() }}
     {%- else -%}{{ dbt.type_string() }}
     {%- endif -%}

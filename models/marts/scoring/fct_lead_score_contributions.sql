@@ -13,7 +13,7 @@ select
     contributions.contact_id,
     contributions.rule_id,
     contributions.rule_kind,
-    cast(round(contributions.points, 6) as {{ dbt.type_float() }}) as points,
+    cast(round(contributions.points, 6) as {{ lead_scoring.type_double() }}) as points,
     cast(contributions.event_count as {{ dbt.type_int() }}) as event_count,
     {{ lead_scoring.as_of() }} as scored_at,
     rules_version.rules_version

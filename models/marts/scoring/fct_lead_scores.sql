@@ -86,9 +86,9 @@ select
     scored.model_id,
     scored.contact_id,
     scored.account_id,
-    cast(round(scored.fit_score, 6) as {{ dbt.type_float() }}) as fit_score,
-    cast(round(scored.engagement_score, 6) as {{ dbt.type_float() }}) as engagement_score,
-    cast(scored.score as {{ dbt.type_float() }}) as score,
+    cast(round(scored.fit_score, 6) as {{ lead_scoring.type_double() }}) as fit_score,
+    cast(round(scored.engagement_score, 6) as {{ lead_scoring.type_double() }}) as engagement_score,
+    cast(scored.score as {{ lead_scoring.type_double() }}) as score,
     banded.band,
     coalesce(banded.is_sales_ready, false) as is_sales_ready,
     cast(row_number() over (
@@ -96,7 +96,7 @@ select
         order by scored.score desc, scored.last_activity_at desc nulls last, scored.contact_id asc
     ) as {{ dbt.type_int() }}) as score_rank,
     cast(round(100 * percent_rank() over (partition by scored.model_id order by scored.score), 4)
-        as {{ dbt.type_float() }}) as score_percentile,
+        as {{ lead_scoring.type_double() }}) as score_percentile,
     interests.tag as primary_interest_tag,
     scored.last_activity_at,
     {{ lead_scoring.as_of() }} as scored_at,

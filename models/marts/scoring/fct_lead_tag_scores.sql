@@ -26,7 +26,7 @@ select
     event_tags.model_id,
     event_tags.contact_id,
     event_tags.tag,
-    cast(round(sum(event_tags.points), 6) as {{ dbt.type_float() }}) as tag_score,
+    cast(round(sum(event_tags.points), 6) as {{ lead_scoring.type_double() }}) as tag_score,
     cast(count(distinct event_tags.event_id) as {{ dbt.type_int() }}) as event_count,
     {{ lead_scoring.as_of() }} as scored_at,
     rules_version.rules_version

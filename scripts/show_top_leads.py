@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Print the top-ranked leads of each active model from marts.fct_lead_scores."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import duckdb
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default=os.environ.get("LEAD_SCORING_DB", "lead_scoring.duckdb"))
+    parser.add_argument("--limit", type=int, default=10)
+    parser.add_argument("--model", help="only this model_id")
+    args = parser.parse_args(argv)
+    con = duckdb.connect(args.db, read_only=True)
+    models = [r[0] for r in con.execute(
+        "select distinct model_id from marts.fct_lead_scores order by 1").fetchall()]
+    for model in models:
+        if args.model and model != args.model:
+            continue
+        rows = con.execute(
+            """
+            select s.score_rank, s.contact_id, c.job_title, c.industry, s.fit_score, s.engagement_score,
+                   s.score, s.band, s.is_sales_ready, s.primary_interest_tag, s.last_activity_at
+            from marts.fct_lead_scores s
+            left join staging.stg_raw__contacts c using (contact_id)
+            where s.model_id = ? and s.score_rank <= ?
+            order by s.score_rank
+            """,
+            [model, args.limit],
+        ).fetchall()
+        scored_at, version = con.execute(
+            "select max(scored_at), max(rules_version) from marts.fct_lead_scores where model_id = ?",
+            [model]).fetchone()
+        print(f"\nTop {args.limit} leads, model {model} (as of {scored_at}, rules {version})")
+        header = ("rank", "contact", "job title", "industry", "fit", "engagement", "score", "band",
+                  "sales-ready", "interest", "last activity")
+        table = [header] + [
+            (str(r[0]), r[1], (r[2] or "")[:24], r[3] or "", f"{r[4]:.1f}", f"{r[5]:.1f}", f"{r[6]:.1f}",
+             r[7] or "", "yes" if r[8] else "no", r[9] or "", str(r[10] or "")[:16])
+            for r in rows
+        ]
+        widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+        for i, row in enumerate(table):
+            print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)))
+            if i == 0:
+                print("  ".join("-" * w for w in widths))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

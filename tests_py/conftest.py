@@ -1,0 +1,168 @@
+"""Test harness: a copy of the dbt project in a temp dir, raw data loaded with the project's own
+loader, dbt driven in-process with dbtRunner, results read back with DuckDB."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+
+from load_raw import load_directory  # noqa: E402
+from raw_schema import RAW_TABLES  # noqa: E402
+
+AS_OF = "2026-06-30 00:00:00"
+SEED_COLUMNS = {
+    "scoring_models": ["model_id", "model_name", "description", "decay_half_life_days", "score_floor",
+                       "score_cap", "is_active"],
+    "attribute_rules": ["model_id", "rule_id", "attribute", "operator", "value", "points", "description",
+                        "is_active"],
+    "behavior_rules": ["model_id", "rule_id", "event_type", "field", "operator", "value", "points",
+                       "max_points", "lookback_days", "occurrence_from", "occurrence_to",
+                       "within_days_of_previous", "description", "is_active"],
+    "absence_rules": ["model_id", "rule_id", "rule_kind", "event_type", "response_event_type", "match_field",
+                      "within_days", "points", "max_points", "description", "is_active"],
+    "score_bands": ["model_id", "band", "min_score", "is_sales_ready"],
+}
+MARTS = {
+    "fct_lead_scores": ["model_id", "contact_id"],
+    "fct_lead_score_contributions": ["model_id", "contact_id", "rule_id"],
+    "fct_lead_tag_scores": ["model_id", "contact_id", "tag"],
+}
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for row in rows:
+            unknown = set(row) - set(columns)
+            if unknown:
+                raise ValueError(f"{path.name}: unknown columns {unknown}")
+            writer.writerow(["" if row.get(c) is None else _text(row.get(c)) for c in columns])
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return str(value)
+
+
+class Project:
+    """A private copy of the dbt project with its own DuckDB file."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        for name in ["models", "macros", "tests", "seeds", "analyses"]:
+            if (REPO / name).exists():
+                shutil.copytree(REPO / name, root / name)
+        for name in ["dbt_project.yml", "profiles.yml"]:
+            shutil.copy(REPO / name, root / name)
+        self.db = str(root / "warehouse.duckdb")
+        self._batch = 0
+
+    # --- inputs -------------------------------------------------------------------------
+    def write_seeds(self, **seeds: list[dict]) -> None:
+        for name, rows in seeds.items():
+            write_csv(self.root / "seeds" / f"{name}.csv", SEED_COLUMNS[name], rows)
+
+    def load_raw(self, loaded_at: str, **tables: list[dict]) -> None:
+        self._batch += 1
+        batch_dir = self.root / "raw_batches" / f"batch_{self._batch}"
+        for table, rows in tables.items():
+            columns = list(RAW_TABLES[table])
+            extra = sorted({k for r in rows for k in r} - set(columns))
+            write_csv(batch_dir / f"{table}.csv", columns + extra, rows)
+        batch_dir.mkdir(parents=True, exist_ok=True)
+        load_directory(self.db, batch_dir, loaded_at)
+
+    # --- dbt ----------------------------------------------------------------------------
+    def dbt(self, *args: str, as_of: str | None = AS_OF, vars: dict | None = None, expect_ok: bool = True):
+        all_vars = dict(vars or {})
+        if as_of is not None:
+            all_vars["as_of"] = as_of
+        os.environ["LEAD_SCORING_DB"] = self.db
+        cli = [*args, "--project-dir", str(self.root), "--profiles-dir", str(self.root),
+               "--target-path", str(self.root / "target"), "--log-path", str(self.root / "logs"),
+               "--quiet", "--vars", json.dumps(all_vars)]
+        try:
+            result = dbtRunner().invoke(cli)
+        finally:
+            release_duckdb()
+        if expect_ok and not result.success:
+            raise AssertionError(f"dbt {' '.join(args)} failed: {describe_failures(result)}")
+        return result
+
+    def build(self, **kwargs):
+        return self.dbt("build", **kwargs)
+
+    # --- outputs ------------------------------------------------------------------------
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(self.db, read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def scores(self, model_id: str) -> dict[str, tuple]:
+        rows = self.query("select contact_id, fit_score, engagement_score, score, band, is_sales_ready "
+                          "from marts.fct_lead_scores where model_id = ?", [model_id])
+        return {r[0]: r[1:] for r in rows}
+
+    def contributions(self, model_id: str) -> dict[tuple[str, str], tuple]:
+        rows = self.query("select contact_id, rule_id, points, event_count "
+                          "from marts.fct_lead_score_contributions where model_id = ?", [model_id])
+        return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+    def mart_snapshot(self) -> dict[str, list[tuple]]:
+        """Every mart, sorted by its key, with floats rounded: for equality checks."""
+        snap = {}
+        for mart, key in MARTS.items():
+            rows = self.query(f"select * from marts.{mart} order by {', '.join(key)}")
+            snap[mart] = [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in rows]
+        return snap
+
+
+def release_duckdb() -> None:
+    """dbt-duckdb keeps its database open in-process after an invocation; close it so the
+    test can read the file (DuckDB refuses a second handle with another configuration)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def describe_failures(result) -> str:
+    if result.exception is not None:
+        return repr(result.exception)
+    messages = []
+    for r in result.result or []:
+        if getattr(r, "status", None) in ("error", "fail"):
+            messages.append(f"{r.node.name}: {r.message}")
+    return "; ".join(messages) or "unknown failure"
+
+
+def failure_messages(result) -> str:
+    """All error/failure messages of a dbt result, joined."""
+    parts = []
+    if result.exception is not None:
+        parts.append(str(result.exception))
+    for r in result.result or []:
+        if getattr(r, "status", None) in ("error", "fail") and r.message:
+            parts.append(str(r.message))
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return Project(tmp_path / "project")
