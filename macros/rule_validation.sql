@@ -19,9 +19,9 @@
         'ends_with', 'matches', 'gt', 'gte', 'lt', 'lte', 'between', 'is_null', 'is_not_null')
         then {{ dbt.concat(["'unknown operator '''", "coalesce(" ~ operator ~ ", '')", "''''"]) }}
     when {{ op }} not in ('is_null', 'is_not_null') and {{ text }} is null
-        then {{ dbt.concat(["'operator '", op, "' needs a value'"]) }}
+        then {{ dbt.concat(["'operator '''", op, "''' needs a value'"]) }}
     when {{ op }} in ('gt', 'gte', 'lt', 'lte') and {{ lead_scoring.try_cast(text, lead_scoring.type_double()) }} is null
-        then {{ dbt.concat(["'operator '", op, "' needs a number, got '''", value, "''''"]) }}
+        then {{ dbt.concat(["'operator '''", op, "''' needs a number, got '''", value, "''''"]) }}
     when {{ op }} = 'between' and (
         {{ parts }} <> 1
         or {{ lead_scoring.try_cast('trim(' ~ dbt.split_part(text, "'|'", 1) ~ ')', lead_scoring.type_double()) }} is null

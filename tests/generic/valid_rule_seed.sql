@@ -5,9 +5,10 @@
 {%- if execute -%}
     {%- set result = run_query(problems_sql) -%}
     {%- if result.rows | length > 0 -%}
+        {%- set label = {'scoring_models': 'model', 'score_bands': 'band'}.get(seed_name, 'rule') -%}
         {%- set lines = [] -%}
         {%- for row in result.rows -%}
-            {%- do lines.append('  seeds/' ~ seed_name ~ '.csv: rule ' ~ row[0] ~ ': ' ~ row[1]) -%}
+            {%- do lines.append('  seeds/' ~ seed_name ~ '.csv: ' ~ label ~ ' ' ~ row[0] ~ ': ' ~ row[1]) -%}
         {%- endfor -%}
         {{ exceptions.raise_compiler_error(
             'Invalid scoring rules; no score was published:\n' ~ (lines | join('\n'))) }}
