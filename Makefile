@@ -27,7 +27,7 @@ build: $(VENV)/.installed
 	$(DBT) build
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/sqlfluff lint models macros tests/generic analyses --disable-progress-bar
+	LEAD_SCORING_DB=$(CURDIR)/target/lint.duckdb $(VENV)/bin/sqlfluff lint models --disable-progress-bar --processes 2
 
 test: $(VENV)/.installed lint
 	$(PY) -m pytest -q tests_py

@@ -54,3 +54,14 @@
     {%- if not parts -%}{%- do parts.append("''") -%}{%- endif -%}
     {{ return(parts) }}
 {%- endmacro %}
+
+{#- Lower-cased column names of a relation, without those in `skip` (empty at parse time). -#}
+{% macro column_names(relation, skip=[]) -%}
+    {%- set names = [] -%}
+    {%- if execute -%}
+        {%- for col in adapter.get_columns_in_relation(relation) if col.name | lower not in skip -%}
+            {%- do names.append(col.name | lower) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(names) }}
+{%- endmacro %}

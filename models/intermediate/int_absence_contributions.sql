@@ -13,6 +13,14 @@ rules as (
     where rules.is_active and models.is_active
 ),
 
+contacts as (
+    select
+        contacts.contact_id,
+        {{ lead_scoring.age_days('contacts.created_at', 'scoring_time.as_of_at') }} as age_days
+    from {{ ref('stg_raw__contacts') }} as contacts
+    cross join scoring_time
+),
+
 events as (
     select
         interactions.*,
@@ -32,9 +40,8 @@ no_activity as (
         rules.points,
         1 as event_count
     from rules
-    cross join scoring_time
-    inner join {{ ref('stg_raw__contacts') }} as contacts
-        on {{ lead_scoring.age_days('contacts.created_at', 'scoring_time.as_of_at') }} >= rules.within_days
+    inner join contacts
+        on rules.within_days <= contacts.age_days
     where
         rules.rule_kind = 'no_activity'
         and not exists (
@@ -58,7 +65,7 @@ unanswered as (
         end as points
     from rules
     inner join events as sent
-        on sent.event_type = rules.event_type
+        on rules.event_type = sent.event_type
     where
         rules.rule_kind = 'no_response'
         and sent.age_days >= rules.within_days
@@ -90,6 +97,22 @@ no_response as (
     group by unanswered.model_id, unanswered.contact_id, unanswered.rule_id, rules.max_points
 )
 
-select model_id, contact_id, rule_id, 'absence' as rule_kind, points, event_count from no_activity
+select
+    model_id,
+    contact_id,
+    rule_id,
+    'absence' as rule_kind,
+    points,
+    event_count
+from no_activity
+
 union all
-select model_id, contact_id, rule_id, 'absence' as rule_kind, points, event_count from no_response
+
+select
+    model_id,
+    contact_id,
+    rule_id,
+    'absence' as rule_kind,
+    points,
+    event_count
+from no_response

@@ -2,24 +2,13 @@
     all contact columns (extra raw columns too), custom fields, and account.<column> through
     the contact's account. Values are trimmed and lower-cased. A custom field named like a
     contact column is shadowed by the column. -#}
-{%- set skip = ['loaded_at', 'rejection_reason', 'raw_values', 'version_rank'] -%}
-{%- set contact_columns = [] -%}
-{%- set account_columns = [] -%}
-{%- if execute -%}
-    {%- for col in adapter.get_columns_in_relation(ref('stg_raw__contacts')) if col.name | lower not in skip -%}
-        {%- do contact_columns.append(col.name | lower) -%}
-    {%- endfor -%}
-    {%- for col in adapter.get_columns_in_relation(ref('stg_raw__accounts')) if col.name | lower not in skip -%}
-        {%- do account_columns.append(col.name | lower) -%}
-    {%- endfor -%}
-{%- endif -%}
+-- depends_on: {{ ref('stg_raw__accounts') }}
+{%- set skip = ['loaded_at', 'rejection_reason', 'raw_values', 'version_rank'] %}
+{%- set contact_columns = lead_scoring.column_names(ref('stg_raw__contacts'), skip) %}
+{%- set account_columns = lead_scoring.column_names(ref('stg_raw__accounts'), skip) %}
 
 with contacts as (
     select * from {{ ref('stg_raw__contacts') }}
-),
-
-accounts as (
-    select * from {{ ref('stg_raw__accounts') }}
 ),
 
 attributes as (
@@ -37,7 +26,7 @@ attributes as (
         {{ lead_scoring.quoted('account.' ~ column) }} as attribute,
         {{ lead_scoring.normalized_text('accounts.' ~ adapter.quote(column)) }} as value
     from contacts
-    inner join accounts on contacts.account_id = accounts.account_id
+    inner join {{ ref('stg_raw__accounts') }} as accounts on contacts.account_id = accounts.account_id
     union all
     {%- endfor %}
     select

@@ -1,11 +1,14 @@
 -- One row: a fingerprint of every rule seed row (active or not), stamped on every mart row.
+{%- set seeds = ['scoring_models', 'attribute_rules', 'behavior_rules', 'absence_rules', 'score_bands'] %}
+
 with rule_rows as (
-    {%- for seed in ['scoring_models', 'attribute_rules', 'behavior_rules', 'absence_rules', 'score_bands'] %}
+    {%- for seed in seeds %}
     {%- set columns = adapter.get_columns_in_relation(ref(seed)) if execute else [] %}
-    select
-        {{ dbt.concat([lead_scoring.quoted(seed ~ ':')] + lead_scoring.csv_text_parts(columns)) }} as row_text
+    select {{ dbt.concat([lead_scoring.quoted(seed ~ ':')] + lead_scoring.csv_text_parts(columns)) }} as row_text
     from {{ ref(seed) }}
-    {{- '\n    union all' if not loop.last }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
     {%- endfor %}
 )
 

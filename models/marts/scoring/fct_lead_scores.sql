@@ -95,8 +95,10 @@ select
         partition by scored.model_id
         order by scored.score desc, scored.last_activity_at desc nulls last, scored.contact_id asc
     ) as {{ dbt.type_int() }}) as score_rank,
-    cast(round(100 * percent_rank() over (partition by scored.model_id order by scored.score), 4)
-        as {{ lead_scoring.type_double() }}) as score_percentile,
+    cast(
+        round(100 * percent_rank() over (partition by scored.model_id order by scored.score), 4)
+        as {{ lead_scoring.type_double() }}
+    ) as score_percentile,
     interests.tag as primary_interest_tag,
     scored.last_activity_at,
     {{ lead_scoring.as_of() }} as scored_at,

@@ -10,6 +10,9 @@
     identity arrived (or changed) since the last run are re-attributed. processed_at marks the
     run that wrote a row: downstream models read only rows newer than their own. -#}
 
+{%- set watermark = '(select max(loaded_at) from ' ~ this ~ ')' if is_incremental()
+    else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
+
 with arrived as (
     select
         event_id,
@@ -30,9 +33,7 @@ with arrived as (
     from {{ ref('base_raw__interactions') }}
     where
         rejection_reason is null
-        {% if is_incremental() -%}
-            and loaded_at > (select max(loaded_at) from {{ this }})
-        {%- endif %}
+        and loaded_at > {{ watermark }}
 ),
 
 {% if is_incremental() -%}
