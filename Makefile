@@ -18,13 +18,18 @@ $(VENV)/.installed: requirements.txt
 
 demo: $(VENV)/.installed
 	rm -f "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal"
-	$(PY) scripts/generate_demo_data.py --out $(DEMO_DIR) --contacts $(DEMO_CONTACTS) --events $(DEMO_EVENTS) --seed 42
-	$(PY) scripts/load_raw.py $(DEMO_DIR)
-	$(DBT) build --quiet --vars '{as_of: "2026-06-30 00:00:00"}'
+	rm -f "$(LEAD_SCORING_DB:.duckdb=_read.duckdb)"
+	$(PY) scripts/generate_demo_data.py --out $(DEMO_DIR) --contacts $(DEMO_CONTACTS) --events $(DEMO_EVENTS) --seed 42 --batches 2
+	@echo "== batch 1, scored as of 2026-05-31"
+	$(PY) scripts/load_raw.py $(DEMO_DIR)/batch_1
+	$(PY) scripts/build.py --quiet --vars '{as_of: "2026-05-31 00:00:00"}'
+	@echo "== batch 2 (late events, replays, identities, updates), incremental build as of 2026-06-30"
+	$(PY) scripts/load_raw.py $(DEMO_DIR)/batch_2
+	$(PY) scripts/build.py --quiet --vars '{as_of: "2026-06-30 00:00:00"}'
 	$(PY) scripts/show_top_leads.py --limit 10
 
 build: $(VENV)/.installed
-	$(DBT) build
+	$(PY) scripts/build.py
 
 lint: $(VENV)/.installed
 	LEAD_SCORING_DB=$(CURDIR)/target/lint.duckdb $(VENV)/bin/sqlfluff lint models --disable-progress-bar --processes 2
@@ -33,4 +38,4 @@ test: $(VENV)/.installed lint
 	$(PY) -m pytest -q tests_py
 
 clean:
-	rm -rf target logs $(DEMO_DIR) "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal"
+	rm -rf target logs $(DEMO_DIR) "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal" "$(LEAD_SCORING_DB:.duckdb=_read.duckdb)"

@@ -65,3 +65,21 @@
     {{ lead_scoring.first_failure(checks) }} as rejection_reason,
     {{ lead_scoring.raw_values(columns.keys() | list) }} as raw_values
 {%- endmacro %}
+
+{#- A raw table with any missing contract column added as NULL, so raw tables created by
+    other tools with fewer columns still stage (the loader always creates them all). -#}
+{% macro raw_relation(table) -%}
+    {%- set relation = source('raw', table) -%}
+    {%- set present = lead_scoring.column_names(relation) -%}
+    {%- set missing = [] -%}
+    {%- if execute and present -%}
+        {%- for column, type in lead_scoring.raw_columns(table).items() if column not in present -%}
+            {%- do missing.append('cast(null as ' ~ lead_scoring.sql_type(type) ~ ') as ' ~ column) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if missing -%}
+        (select *, {{ missing | join(', ') }} from {{ relation }}) as source_rows
+    {%- else -%}
+        {{ relation }}
+    {%- endif -%}
+{%- endmacro %}

@@ -216,6 +216,9 @@ def build(con, contacts: int, events: int, seed: int, batches: int, end: str) ->
         select * exclude (batch), least({batches}, batch + cast(h(event_id, 'rb') % 2 as integer))
         from interactions_b where u(event_id, 'replay') < 0.005
     """)
+    # A few unusable rows, as real exports have: they must land in the rejected-rows report.
+    con.execute("update interactions_b set event_type = null where u(event_id, 'bad_type') < 0.0005")
+    con.execute("update interactions_b set anonymous_id = null where contact_id is null and u(event_id, 'bad_who') < 0.01")
     con.execute(f"""
         create table identities as
         select anonymous_id, 'c' || lpad(cast(min(ci) as varchar), 7, '0') as contact_id,

@@ -11,10 +11,15 @@ import duckdb
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", default=os.environ.get("LEAD_SCORING_DB", "lead_scoring.duckdb"))
+    parser.add_argument("--db", help="database to read (default: the published read copy)")
     parser.add_argument("--limit", type=int, default=10)
     parser.add_argument("--model", help="only this model_id")
     args = parser.parse_args(argv)
+    if args.db is None:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from build import database_path, read_copy_path
+
+        args.db = str(read_copy_path(database_path()))
     con = duckdb.connect(args.db, read_only=True)
     models = [r[0] for r in con.execute(
         "select distinct model_id from marts.fct_lead_scores order by 1").fetchall()]
@@ -26,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
             select s.score_rank, s.contact_id, c.job_title, c.industry, s.fit_score, s.engagement_score,
                    s.score, s.band, s.is_sales_ready, s.primary_interest_tag, s.last_activity_at
             from marts.fct_lead_scores s
-            left join staging.stg_raw__contacts c using (contact_id)
+            left join marts.dim_contacts c using (contact_id)
             where s.model_id = ? and s.score_rank <= ?
             order by s.score_rank
             """,

@@ -107,6 +107,10 @@ class Project:
     def build(self, **kwargs):
         return self.dbt("build", **kwargs)
 
+    def execute(self, sql: str, params: list | None = None) -> None:
+        with duckdb.connect(self.db) as con:
+            con.execute(sql, params or [])
+
     # --- outputs ------------------------------------------------------------------------
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         with duckdb.connect(self.db, read_only=True) as con:

@@ -1,2 +1,2 @@
 select {{ lead_scoring.base_select('accounts', ['account_id']) }}
-from {{ source('raw', 'accounts') }}
+from {{ lead_scoring.raw_relation('accounts') }}

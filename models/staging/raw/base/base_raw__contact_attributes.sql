@@ -1,2 +1,2 @@
 select {{ lead_scoring.base_select('contact_attributes', ['contact_id', 'attribute']) }}
-from {{ source('raw', 'contact_attributes') }}
+from {{ lead_scoring.raw_relation('contact_attributes') }}

@@ -1,2 +1,2 @@
 select {{ lead_scoring.base_select('contacts', ['contact_id', 'created_at']) }}
-from {{ source('raw', 'contacts') }}
+from {{ lead_scoring.raw_relation('contacts') }}

@@ -3,4 +3,4 @@ select {{ lead_scoring.base_select('conversions', ['conversion_id', 'converted_a
      'no contact_id and no account_id'],
     ["lower(trim(outcome)) not in ('won', 'lost')", "outcome is not 'won' or 'lost'"],
 ]) }}
-from {{ source('raw', 'conversions') }}
+from {{ lead_scoring.raw_relation('conversions') }}

@@ -1,2 +1,2 @@
 select {{ lead_scoring.base_select('identities', ['anonymous_id', 'contact_id', 'identified_at']) }}
-from {{ source('raw', 'identities') }}
+from {{ lead_scoring.raw_relation('identities') }}

@@ -7,4 +7,4 @@ select {{ lead_scoring.base_select('interactions', ['event_id', 'event_type', 'o
     [lead_scoring.try_cast("nullif(trim(" ~ lead_scoring.as_text('occurred_at') ~ "), '')", dbt.type_timestamp())
         ~ ' > ' ~ future_limit, 'occurred_at in the future'],
 ]) }}
-from {{ source('raw', 'interactions') }}
+from {{ lead_scoring.raw_relation('interactions') }}
