@@ -62,15 +62,24 @@ def _text(value) -> str:
 class Project:
     """A private copy of the dbt project with its own DuckDB file."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, fresh: bool = True):
         self.root = root
-        for name in ["models", "macros", "tests", "seeds", "analyses"]:
-            if (REPO / name).exists():
-                shutil.copytree(REPO / name, root / name)
-        for name in ["dbt_project.yml", "profiles.yml"]:
-            shutil.copy(REPO / name, root / name)
         self.db = str(root / "warehouse.duckdb")
         self._batch = 0
+        if not fresh:
+            return
+        for name in ["models", "macros", "tests", "seeds", "analyses", "scripts"]:
+            if (REPO / name).exists():
+                shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        for name in ["dbt_project.yml", "profiles.yml"]:
+            shutil.copy(REPO / name, root / name)
+
+    def clone(self, root: Path) -> "Project":
+        """A copy of this project and its database files, to branch a scenario."""
+        shutil.copytree(self.root, root)
+        clone = Project(root, fresh=False)
+        clone._batch = self._batch
+        return clone
 
     # --- inputs -------------------------------------------------------------------------
     def write_seeds(self, **seeds: list[dict]) -> None:
