@@ -17,8 +17,8 @@
         when 'channel' then {{ e }}.channel
         when 'campaign_id' then {{ lead_scoring.normalized_text(e ~ '.campaign_id') }}
         when 'email_id' then {{ lead_scoring.normalized_text(e ~ '.email_id') }}
-        when 'duration_seconds' then {{ lead_scoring.as_text(e ~ '.duration_seconds') }}
-        when 'amount' then {{ lead_scoring.as_text(e ~ '.amount') }}
+        when 'duration_seconds' then {{ lead_scoring.number_text(e ~ '.duration_seconds') }}
+        when 'amount' then {{ lead_scoring.number_text(e ~ '.amount') }}
         when 'event_type' then {{ e }}.event_type
         else {{ lead_scoring.normalized_text(lead_scoring.json_text(e ~ '.properties', 'substring(' ~ field ~ ', 12)')) }}
     end

@@ -125,3 +125,13 @@
 {% macro spark__type_double() -%}
     double
 {%- endmacro %}
+
+{#- Text of a number without a spurious '.0' (30.0 -> '30', 2.5 -> '2.5'), so text operators
+    compare numbers the way they are written in rules. -#}
+{% macro number_text(expr) -%}
+    case
+        when {{ expr }} = floor({{ expr }}) and abs({{ expr }}) < 1e15
+            then {{ lead_scoring.as_text('cast(' ~ expr ~ ' as ' ~ dbt.type_bigint() ~ ')') }}
+        else {{ lead_scoring.as_text(expr) }}
+    end
+{%- endmacro %}

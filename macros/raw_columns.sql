@@ -76,6 +76,9 @@
         {%- for column, type in lead_scoring.raw_columns(table).items() if column not in present -%}
             {%- do missing.append('cast(null as ' ~ lead_scoring.sql_type(type) ~ ') as ' ~ column) -%}
         {%- endfor -%}
+        {%- if 'loaded_at' not in present -%}
+            {%- do missing.append('cast(null as ' ~ dbt.type_timestamp() ~ ') as loaded_at') -%}
+        {%- endif -%}
     {%- endif -%}
     {%- if missing -%}
         (select *, {{ missing | join(', ') }} from {{ relation }}) as source_rows

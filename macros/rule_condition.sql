@@ -8,8 +8,8 @@
     coalesce(case {{ r }}.operator
         when 'is_null' then {{ value }} is null
         when 'is_not_null' then {{ value }} is not null
-        when 'equals' then ({{ value }} = {{ r }}.value_text or {{ number }} = {{ r }}.value_number)
-        when 'not_equals' then not ({{ value }} = {{ r }}.value_text or coalesce({{ number }} = {{ r }}.value_number, false))
+        when 'equals' then {{ value }} = {{ r }}.value_text
+        when 'not_equals' then {{ value }} <> {{ r }}.value_text
         when 'in' then {{ dbt.position(dbt.concat(["'|'", value, "'|'"]), r ~ '.value_list') }} > 0
         when 'not_in' then {{ dbt.position(dbt.concat(["'|'", value, "'|'"]), r ~ '.value_list') }} = 0
         when 'contains' then {{ dbt.position(r ~ '.value_text', value) }} > 0

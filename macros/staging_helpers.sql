@@ -65,3 +65,23 @@
     {%- endif -%}
     {{ return(names) }}
 {%- endmacro %}
+
+{#- Lower-cased names of a relation's floating-point columns. -#}
+{% macro float_column_names(relation) -%}
+    {%- set names = [] -%}
+    {%- if execute -%}
+        {%- for col in adapter.get_columns_in_relation(relation) if col.is_float() -%}
+            {%- do names.append(col.name | lower) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(names) }}
+{%- endmacro %}
+
+{#- An attribute value as rules see it: normalized text, numbers without a trailing '.0'. -#}
+{% macro attribute_text(expr, is_float) -%}
+    {%- if is_float -%}
+        {{ lead_scoring.number_text(expr) }}
+    {%- else -%}
+        {{ lead_scoring.normalized_text(expr) }}
+    {%- endif -%}
+{%- endmacro %}

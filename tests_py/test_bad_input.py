@@ -15,10 +15,15 @@ MINIMAL_SEEDS = {
 
 
 def test_text_typed_raw_tables_reject_unparseable_and_future_rows(tmp_path):
-    """raw tables loaded by another tool, with text columns: staging parses and rejects."""
+    """Raw tables created by another tool (text columns, missing optional columns): staging
+    parses, fills the gaps with NULL and rejects what it cannot use."""
     project = Project(tmp_path / "p")
     project.write_seeds(**MINIMAL_SEEDS)
-    project.load_raw(scenario.LOADED_AT, contacts=[contact("c1", job_title="x")])
+    project.load_raw(scenario.LOADED_AT, contacts=[contact("c0")])
+    # contacts as another tool might create them: fewer columns and no loaded_at
+    project.execute("drop table raw.contacts")
+    project.execute("create table raw.contacts as select 'c1' as contact_id, 'x' as job_title, "
+                    "timestamp '2026-01-01' as created_at")
     project.execute("drop table raw.interactions")
     project.execute("""create table raw.interactions (event_id varchar, contact_id varchar, anonymous_id varchar,
         event_type varchar, occurred_at varchar, duration_seconds varchar, loaded_at timestamp)""")

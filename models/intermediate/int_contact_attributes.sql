@@ -6,6 +6,8 @@
 {%- set skip = ['loaded_at', 'rejection_reason', 'raw_values', 'version_rank'] %}
 {%- set contact_columns = lead_scoring.column_names(ref('stg_raw__contacts'), skip) %}
 {%- set account_columns = lead_scoring.column_names(ref('stg_raw__accounts'), skip) %}
+{%- set float_columns = lead_scoring.float_column_names(ref('stg_raw__contacts'))
+    + lead_scoring.float_column_names(ref('stg_raw__accounts')) %}
 
 with contacts as (
     select * from {{ ref('stg_raw__contacts') }}
@@ -16,7 +18,7 @@ attributes as (
     select
         contact_id,
         {{ lead_scoring.quoted(column) }} as attribute,
-        {{ lead_scoring.normalized_text(adapter.quote(column)) }} as value
+        {{ lead_scoring.attribute_text(adapter.quote(column), column in float_columns) }} as value
     from contacts
     union all
     {%- endfor %}
@@ -24,7 +26,7 @@ attributes as (
     select
         contacts.contact_id,
         {{ lead_scoring.quoted('account.' ~ column) }} as attribute,
-        {{ lead_scoring.normalized_text('accounts.' ~ adapter.quote(column)) }} as value
+        {{ lead_scoring.attribute_text('accounts.' ~ adapter.quote(column), column in float_columns) }} as value
     from contacts
     inner join {{ ref('stg_raw__accounts') }} as accounts on contacts.account_id = accounts.account_id
     union all
