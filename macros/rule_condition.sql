@@ -46,3 +46,31 @@
         else {{ total }}
     end
 {%- endmacro %}
+
+{#- Rows of `scored` (a CTE with model_id, <keys>, <score>) with the band the contract
+    assigns: the band with the highest min_score not above the score, else the lowest band. -#}
+{% macro pick_band(scored, keys, score) -%}
+    select
+        {{ keys | join(', ') }},
+        band,
+        is_sales_ready
+    from (
+        select
+            {%- for key in keys %}
+            {{ scored }}.{{ key }},
+            {%- endfor %}
+            bands.band,
+            bands.is_sales_ready,
+            row_number() over (
+                partition by {% for key in keys %}{{ scored }}.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
+                order by
+                    case when bands.min_score <= {{ scored }}.{{ score }} then 0 else 1 end,
+                    case when bands.min_score <= {{ scored }}.{{ score }} then -bands.min_score else bands.min_score end,
+                    bands.band
+            ) as band_rank
+        from {{ scored }}
+        inner join {{ ref('stg_rules__score_bands') }} as bands
+            on {{ scored }}.model_id = bands.model_id
+    ) as ranked_bands
+    where band_rank = 1
+{%- endmacro %}

@@ -82,6 +82,26 @@
         from {{ seed }} as models
         where models.is_active and trim(models.model_id) not in (
             select trim(model_id) from {{ ref('score_bands') }} where model_id is not null)
+    {%- elif seed_name == 'routing_rules' -%}
+        select rule_id, problem from (
+            select coalesce(model_id, '') || ':' || coalesce({{ lead_scoring.as_text('priority') }}, '') as rule_id, case
+                when priority is null then 'priority is required'
+                when nullif(trim(owner_id), '') is null then 'owner_id is required'
+                when is_active is null then 'is_active must be true or false'
+                when nullif(trim(attribute), '') is not null and nullif(trim(operator), '') is null
+                    then 'attribute given without an operator'
+                when nullif(trim(attribute), '') is not null then case
+                    {{ lead_scoring.operator_problems('operator', 'value') }}
+                end
+            end as problem
+            from {{ seed }}
+        ) as checks where problem is not null
+        union all
+        select model_id || ':' || {{ lead_scoring.as_text('priority') }},
+            'duplicate priority ' || {{ lead_scoring.as_text('priority') }} || ' in model ' || model_id
+        from {{ seed }} group by model_id, priority having count(*) > 1
+        union all
+        {{ lead_scoring.unknown_model_problems(seed_name, "coalesce(model_id, '') || ':' || coalesce(" ~ lead_scoring.as_text('priority') ~ ", '')") }}
     {%- elif seed_name == 'score_bands' -%}
         select rule_id, problem from (
             select model_id || '/' || coalesce(band, '') as rule_id, case

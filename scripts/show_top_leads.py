@@ -53,6 +53,28 @@ def main(argv: list[str] | None = None) -> int:
             print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)))
             if i == 0:
                 print("  ".join("-" * w for w in widths))
+    handovers = con.execute(
+        """
+        select b.changed_at, b.model_id, b.contact_id, c.first_name || ' ' || c.last_name, b.from_band, b.to_band,
+               s.score, s.owner_id, coalesce(s.routing_rule_id, 'existing owner')
+        from marts.fct_lead_band_changes b
+        join marts.fct_lead_scores s using (model_id, contact_id)
+        left join marts.dim_contacts c using (contact_id)
+        where b.is_sales_ready and b.direction = 'up'
+        order by b.changed_at desc, s.score desc, b.contact_id
+        limit ?
+        """,
+        [args.limit],
+    ).fetchall()
+    print(f"\nNewest sales-ready hand-overs")
+    header = ("changed at", "model", "contact", "name", "from", "to", "score", "owner", "routed by")
+    table = [header] + [(str(r[0])[:16], r[1], r[2], r[3] or "", r[4] or "(new)", r[5], f"{r[6]:.1f}",
+                         r[7] or "(unassigned)", r[8]) for r in handovers]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for i, row in enumerate(table):
+        print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
     return 0
 
 

@@ -31,12 +31,20 @@ SEED_COLUMNS = {
     "absence_rules": ["model_id", "rule_id", "rule_kind", "event_type", "response_event_type", "match_field",
                       "within_days", "points", "max_points", "description", "is_active"],
     "score_bands": ["model_id", "band", "min_score", "is_sales_ready"],
+    "routing_rules": ["model_id", "priority", "attribute", "operator", "value", "owner_id", "is_active"],
 }
 MARTS = {
     "fct_lead_scores": ["model_id", "contact_id"],
     "fct_lead_score_contributions": ["model_id", "contact_id", "rule_id"],
     "fct_lead_tag_scores": ["model_id", "contact_id", "tag"],
+    "fct_lead_score_history": ["model_id", "contact_id", "valid_from"],
+    "fct_lead_band_changes": ["model_id", "contact_id", "changed_at"],
+    "fct_account_scores": ["model_id", "account_id"],
+    "dim_contacts": ["contact_id"],
+    "crm_lead_scores": ["contact_id"],
 }
+# Wall-clock columns: they record when a build ran, not what it computed.
+WALL_CLOCK = {"crm_lead_scores": "score_updated_at"}
 
 
 def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
@@ -83,6 +91,8 @@ class Project:
 
     # --- inputs -------------------------------------------------------------------------
     def write_seeds(self, **seeds: list[dict]) -> None:
+        if "scoring_models" in seeds:  # the demo seeds name demo models: replace them all
+            seeds = {**{name: [] for name in SEED_COLUMNS}, **seeds}
         for name, rows in seeds.items():
             write_csv(self.root / "seeds" / f"{name}.csv", SEED_COLUMNS[name], rows)
 
@@ -139,7 +149,8 @@ class Project:
         """Every mart, sorted by its key, with floats rounded: for equality checks."""
         snap = {}
         for mart, key in MARTS.items():
-            rows = self.query(f"select * from marts.{mart} order by {', '.join(key)}")
+            columns = f"* exclude ({WALL_CLOCK[mart]})" if mart in WALL_CLOCK else "*"
+            rows = self.query(f"select {columns} from marts.{mart} order by {', '.join(key)}")
             snap[mart] = [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in rows]
         return snap
 

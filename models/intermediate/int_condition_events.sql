@@ -16,6 +16,8 @@ with conditions as (
 ),
 
 {% if is_incremental() %}
+{%- set watermark = 'coalesce((select max(processed_at) from ' ~ this ~ '), '
+    ~ lead_scoring.timestamp_literal('1900-01-01 00:00:00') ~ ')' %}
 
 stored_conditions as (
     select distinct condition_id from {{ this }}
@@ -35,13 +37,13 @@ changed_events as (
     select * from {{ ref('stg_raw__interactions') }}
     where
         contact_id is not null
-        and processed_at > (select max(processed_at) from {{ this }})
+        and processed_at > {{ watermark }}
 ),
 
 changed_event_ids as (
     -- includes events that lost their contact, whose old matches must go
     select event_id from {{ ref('stg_raw__interactions') }}
-    where processed_at > (select max(processed_at) from {{ this }})
+    where processed_at > {{ watermark }}
 ),
 
 all_events as (

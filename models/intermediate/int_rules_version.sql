@@ -1,5 +1,5 @@
 -- One row: a fingerprint of every rule seed row (active or not), stamped on every mart row.
-{%- set seeds = ['scoring_models', 'attribute_rules', 'behavior_rules', 'absence_rules', 'score_bands'] %}
+{%- set seeds = ['scoring_models', 'attribute_rules', 'behavior_rules', 'absence_rules', 'score_bands', 'routing_rules'] %}
 
 with rule_rows as (
     {%- for seed in seeds %}

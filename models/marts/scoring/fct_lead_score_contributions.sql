@@ -1,23 +1,13 @@
--- One row per (model, contact, rule) that contributed. Attribute rows sum to fit_score,
--- behaviour and absence rows to engagement_score.
-with contributions as (
-    select * from {{ ref('int_attribute_contributions') }}
-    union all
-    select * from {{ ref('int_behavior_contributions') }}
-    union all
-    select * from {{ ref('int_absence_contributions') }}
-)
-
+-- Why each lead has its score: one row per (model, contact, rule) that contributed,
+-- stamped with the scoring time and the rules it was computed with.
 select
     contributions.model_id,
     contributions.contact_id,
     contributions.rule_id,
     contributions.rule_kind,
-    cast(round(contributions.points, 6) as {{ lead_scoring.type_double() }}) as points,
-    cast(contributions.event_count as {{ dbt.type_int() }}) as event_count,
+    contributions.points,
+    contributions.event_count,
     {{ lead_scoring.as_of() }} as scored_at,
     rules_version.rules_version
-from contributions
-inner join {{ ref('stg_raw__contacts') }} as contacts
-    on contributions.contact_id = contacts.contact_id
+from {{ ref('int_lead_score_contributions') }} as contributions
 cross join {{ ref('int_rules_version') }} as rules_version

@@ -1,117 +1,91 @@
--- One row per (active model, contact): fit, engagement, clamped score, band and rank.
-with models as (
-    select * from {{ ref('stg_rules__scoring_models') }}
-    where is_active
-),
-
-contacts as (
-    select * from {{ ref('stg_raw__contacts') }}
-),
-
-totals as (
+-- One row per (active model, contact): the published lead score with stage (band entry) and
+-- routing columns. Scores, bands and ranks come from int_lead_scores; band_entered_at and
+-- points_in_band from the score history; owner_id from routing_rules for sales-ready leads.
+with history as (
     select
         model_id,
         contact_id,
-        sum(case when rule_kind = 'attribute' then points else 0 end) as fit_score,
-        sum(case when rule_kind <> 'attribute' then points else 0 end) as engagement_score
-    from {{ ref('fct_lead_score_contributions') }}
-    group by model_id, contact_id
+        band,
+        score,
+        valid_from,
+        case
+            when band = lag(band) over (partition by model_id, contact_id order by valid_from) then 0
+            else 1
+        end as starts_band
+    from {{ ref('fct_lead_score_history') }}
+    where valid_from <= {{ lead_scoring.as_of() }}
 ),
 
-activity as (
+band_runs as (
     select
-        contact_id,
-        max(occurred_at) as last_activity_at
-    from {{ ref('stg_raw__interactions') }}
-    where contact_id is not null and occurred_at <= {{ lead_scoring.as_of() }}
-    group by contact_id
+        *,
+        sum(starts_band) over (
+            partition by model_id, contact_id order by valid_from
+            rows between unbounded preceding and current row
+        ) as run_number
+    from history
 ),
 
-scored as (
-    select
-        models.model_id,
-        contacts.contact_id,
-        contacts.account_id,
-        coalesce(totals.fit_score, 0) as fit_score,
-        coalesce(totals.engagement_score, 0) as engagement_score,
-        round(
-            case
-                when models.score_cap is not null
-                    and coalesce(totals.fit_score, 0) + coalesce(totals.engagement_score, 0) > models.score_cap
-                    then models.score_cap
-                when models.score_floor is not null
-                    and coalesce(totals.fit_score, 0) + coalesce(totals.engagement_score, 0) < models.score_floor
-                    then models.score_floor
-                else coalesce(totals.fit_score, 0) + coalesce(totals.engagement_score, 0)
-            end, 6
-        ) as score,
-        activity.last_activity_at
-    from models
-    cross join contacts
-    left join totals
-        on models.model_id = totals.model_id and contacts.contact_id = totals.contact_id
-    left join activity
-        on contacts.contact_id = activity.contact_id
-),
-
-banded as (
-    -- the band with the highest min_score not above the score, else the lowest band
-    select
-        scored.model_id,
-        scored.contact_id,
-        bands.band,
-        bands.is_sales_ready,
-        row_number() over (
-            partition by scored.model_id, scored.contact_id
-            order by
-                case when bands.min_score <= scored.score then 0 else 1 end,
-                case when bands.min_score <= scored.score then -bands.min_score else bands.min_score end,
-                bands.band
-        ) as band_rank
-    from scored
-    inner join {{ ref('stg_rules__score_bands') }} as bands
-        on scored.model_id = bands.model_id
-),
-
-interests as (
+current_band_run as (
+    -- the latest run of consecutive versions in one band: when it began and the score then
     select
         model_id,
         contact_id,
-        tag,
-        row_number() over (partition by model_id, contact_id order by tag_score desc, tag asc) as interest_rank
-    from {{ ref('fct_lead_tag_scores') }}
+        band,
+        valid_from as band_entered_at,
+        score as score_at_band_entry
+    from (
+        select
+            *,
+            row_number() over (
+                partition by model_id, contact_id order by run_number desc, valid_from asc
+            ) as pick
+        from band_runs
+    ) as runs
+    where pick = 1
 )
 
 select
-    scored.model_id,
-    scored.contact_id,
-    scored.account_id,
-    cast(round(scored.fit_score, 6) as {{ lead_scoring.type_double() }}) as fit_score,
-    cast(round(scored.engagement_score, 6) as {{ lead_scoring.type_double() }}) as engagement_score,
-    cast(scored.score as {{ lead_scoring.type_double() }}) as score,
-    banded.band,
-    coalesce(banded.is_sales_ready, false) as is_sales_ready,
-    cast(row_number() over (
-        partition by scored.model_id
-        order by scored.score desc, scored.last_activity_at desc nulls last, scored.contact_id asc
-    ) as {{ dbt.type_int() }}) as score_rank,
-    cast(
-        round(100 * percent_rank() over (partition by scored.model_id order by scored.score), 4)
-        as {{ lead_scoring.type_double() }}
-    ) as score_percentile,
-    interests.tag as primary_interest_tag,
-    scored.last_activity_at,
+    scores.model_id,
+    scores.contact_id,
+    scores.account_id,
+    scores.fit_score,
+    scores.engagement_score,
+    scores.score,
+    scores.band,
+    scores.is_sales_ready,
+    scores.score_rank,
+    scores.score_percentile,
+    scores.primary_interest_tag,
+    scores.last_activity_at,
+    case
+        when current_band_run.band = scores.band then current_band_run.band_entered_at
+        else {{ lead_scoring.as_of() }}
+    end as band_entered_at,
+    cast(round(case
+        when current_band_run.band = scores.band then scores.score - current_band_run.score_at_band_entry
+        else 0
+    end, 6) as {{ lead_scoring.type_double() }}) as points_in_band,
+    case
+        when contacts.owner_id is not null and not {{ var('routing_overrides_owner') }} then contacts.owner_id
+        when scores.is_sales_ready then coalesce(routing.routed_owner_id, contacts.owner_id)
+        else contacts.owner_id
+    end as owner_id,
+    case
+        when contacts.owner_id is not null and not {{ var('routing_overrides_owner') }} then null
+        when scores.is_sales_ready then routing.routing_rule_id
+    end as routing_rule_id,
     {{ lead_scoring.as_of() }} as scored_at,
     rules_version.rules_version
-from scored
-left join banded
+from {{ ref('int_lead_scores') }} as scores
+inner join {{ ref('stg_raw__contacts') }} as contacts
+    on scores.contact_id = contacts.contact_id
+left join current_band_run
     on
-        scored.model_id = banded.model_id
-        and scored.contact_id = banded.contact_id
-        and banded.band_rank = 1
-left join interests
+        scores.model_id = current_band_run.model_id
+        and scores.contact_id = current_band_run.contact_id
+left join {{ ref('int_lead_routing') }} as routing
     on
-        scored.model_id = interests.model_id
-        and scored.contact_id = interests.contact_id
-        and interests.interest_rank = 1
+        scores.model_id = routing.model_id
+        and scores.contact_id = routing.contact_id
 cross join {{ ref('int_rules_version') }} as rules_version

@@ -10,8 +10,9 @@
     identity arrived (or changed) since the last run are re-attributed. processed_at marks the
     run that wrote a row: downstream models read only rows newer than their own. -#}
 
-{%- set watermark = '(select max(loaded_at) from ' ~ this ~ ')' if is_incremental()
-    else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
+{%- set epoch = lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
+{%- set watermark = 'coalesce((select max(loaded_at) from ' ~ this ~ '), ' ~ epoch ~ ')' if is_incremental()
+    else epoch %}
 
 with arrived as (
     select

@@ -1,0 +1,14 @@
+-- Every rule seed is a parent, so a failed seed validation test stops this model and all
+-- scoring after it (dbt build runs a node only after its parents' tests pass).
+-- depends_on: {{ ref('scoring_models') }}, {{ ref('attribute_rules') }}, {{ ref('behavior_rules') }}
+-- depends_on: {{ ref('absence_rules') }}, {{ ref('score_bands') }}, {{ ref('routing_rules') }}
+select
+    {{ lead_scoring.clean_text('model_id') }} as model_id,
+    priority,
+    {{ dbt.concat([lead_scoring.clean_text('model_id'), "':'", lead_scoring.as_text('priority')]) }} as routing_rule_id,
+    {{ lead_scoring.normalized_text('attribute') }} as attribute,
+    {{ lead_scoring.normalized_text('operator') }} as operator,
+    {{ lead_scoring.rule_value_columns(lead_scoring.normalized_text('operator'), 'value') }},
+    {{ lead_scoring.clean_text('owner_id') }} as owner_id,
+    coalesce(is_active, false) as is_active
+from {{ ref('routing_rules') }}

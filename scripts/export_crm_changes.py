@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Export the CRM sync rows changed since the last export.
+
+    scripts/export_crm_changes.py --out DIR [--format csv|jsonl|parquet]
+    scripts/export_crm_changes.py --url https://crm.example/api/lead-scores [--batch-size 500]
+
+Reads marts.crm_lead_scores from the published read copy (default) or --db. The exporter keeps
+its own watermark in a state file (--state; default DIR/.crm_export_state.json, or
+./crm_export_state.json with --url), so a failed or repeated export neither loses nor
+duplicates a change:
+- an export covers rows with score_updated_at in (watermark, until], where `until` is fixed
+  when the export starts and kept until it completes;
+- files are written whole under a name derived from that range, then renamed into place, so
+  a rerun rewrites the same file instead of adding another;
+- with --url, rows are POSTed as JSON in batches, in (score_updated_at, contact_id) order, each
+  with an Idempotency-Key; failures are retried with exponential back-off, and the cursor of
+  the last accepted batch is saved, so a rerun resumes after it.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+COLUMNS = ["contact_id", "email", "lead_score", "fit_score", "engagement_score", "lead_band", "is_sales_ready",
+           "owner_id", "primary_interest", "score_updated_at", "payload_hash"]
+
+
+def default_db() -> str:
+    from build import database_path, read_copy_path
+
+    return str(read_copy_path(database_path()))
+
+
+def load_state(path: Path) -> dict:
+    if path.exists():
+        return json.loads(path.read_text())
+    return {"watermark": None, "pending": None}
+
+
+def save_state(path: Path, state: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(state, indent=2))
+    os.replace(tmp, path)
+
+
+def fetch(db: str, watermark: str | None, until: str, cursor: list | None) -> list[dict]:
+    sql = (f"select {', '.join(COLUMNS)} from marts.crm_lead_scores where score_updated_at <= cast(? as timestamp)")
+    params: list = [until]
+    if watermark:
+        sql += " and score_updated_at > cast(? as timestamp)"
+        params.append(watermark)
+    if cursor:
+        sql += " and (score_updated_at > cast(? as timestamp) or (score_updated_at = cast(? as timestamp) and contact_id > ?))"
+        params += [cursor[0], cursor[0], cursor[1]]
+    sql += " order by score_updated_at, contact_id"
+    with duckdb.connect(db, read_only=True) as con:
+        cur = con.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def latest_change(db: str) -> str | None:
+    with duckdb.connect(db, read_only=True) as con:
+        value = con.execute("select max(score_updated_at) from marts.crm_lead_scores").fetchone()[0]
+    return None if value is None else value.isoformat(sep=" ")
+
+
+def jsonable(row: dict) -> dict:
+    def convert(value):
+        if isinstance(value, (datetime, date)):
+            return value.isoformat(sep=" ")
+        if isinstance(value, Decimal):
+            return float(value)
+        return value
+    return {k: convert(v) for k, v in row.items()}
+
+
+def write_file(rows: list[dict], out: Path, fmt: str, watermark: str | None, until: str) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = lambda t: (t or "start").replace(" ", "T").replace(":", "")  # noqa: E731
+    target = out / f"crm_changes_{stamp(watermark)}__{stamp(until)}.{fmt}"
+    tmp = target.with_name("." + target.name + ".tmp")
+    if fmt == "jsonl":
+        tmp.write_text("".join(json.dumps(jsonable(r)) + "\n" for r in rows))
+    else:
+        with duckdb.connect() as con:
+            con.execute("create table export (" + ", ".join(
+                f"{c} {'timestamp' if c == 'score_updated_at' else 'varchar'}" for c in COLUMNS) + ")")
+            if rows:
+                con.executemany(f"insert into export values ({', '.join('?' for _ in COLUMNS)})",
+                                [[None if r[c] is None else (r[c] if c == 'score_updated_at' else str(r[c]))
+                                  for c in COLUMNS] for r in rows])
+            options = "(format parquet)" if fmt == "parquet" else "(format csv, header true)"
+            con.execute(f"copy (select * from export order by score_updated_at, contact_id) to '{tmp}' {options}")
+    os.replace(tmp, target)
+    return target
+
+
+def post_batch(url: str, rows: list[dict], key: str, retries: int, backoff: float, timeout: float) -> None:
+    body = json.dumps({"idempotency_key": key, "rows": [jsonable(r) for r in rows]}).encode()
+    for attempt in range(retries + 1):
+        request = urllib.request.Request(url, data=body, method="POST", headers={
+            "Content-Type": "application/json", "Idempotency-Key": key})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                if 200 <= response.status < 300:
+                    return
+        except urllib.error.HTTPError as exc:
+            if 400 <= exc.code < 500 and exc.code != 429:
+                raise RuntimeError(f"the CRM refused batch {key[:12]}: HTTP {exc.code}") from exc
+        except (urllib.error.URLError, TimeoutError, ConnectionError):
+            pass
+        if attempt < retries:
+            time.sleep(backoff * (2 ** attempt))
+    raise RuntimeError(f"batch {key[:12]} failed after {retries + 1} attempts")
+
+
+def batch_key(until: str, rows: list[dict]) -> str:
+    digest = hashlib.sha256(until.encode())
+    for r in rows:
+        digest.update(f"|{r['contact_id']}:{r['payload_hash']}".encode())
+    return digest.hexdigest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, help="directory for change files")
+    target.add_argument("--url", help="endpoint receiving JSON batches (POST)")
+    parser.add_argument("--format", choices=["csv", "jsonl", "parquet"], default="csv")
+    parser.add_argument("--db", help="database to read (default: the published read copy)")
+    parser.add_argument("--state", type=Path, help="watermark file")
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--retries", type=int, default=5)
+    parser.add_argument("--backoff", type=float, default=0.5, help="first retry delay, seconds (doubles)")
+    parser.add_argument("--timeout", type=float, default=30)
+    args = parser.parse_args(argv)
+    db = args.db or default_db()
+    state_path = args.state or (args.out / ".crm_export_state.json" if args.out else Path("crm_export_state.json"))
+    state = load_state(state_path)
+    watermark = state["watermark"]
+    pending = state["pending"]
+    until = pending["until"] if pending else latest_change(db)
+    if until is None or (watermark and until <= watermark):
+        print("export: nothing changed since the last export")
+        return 0
+    cursor = pending.get("cursor") if pending else None
+    state["pending"] = {"until": until, "cursor": cursor}
+    save_state(state_path, state)
+
+    if args.out:
+        rows = fetch(db, watermark, until, None)
+        path = write_file(rows, args.out, args.format, watermark, until)
+        print(f"export: {len(rows)} changed rows -> {path}")
+    else:
+        rows = fetch(db, watermark, until, cursor)
+        sent = 0
+        for i in range(0, len(rows), args.batch_size):
+            batch = rows[i:i + args.batch_size]
+            try:
+                post_batch(args.url, batch, batch_key(until, batch), args.retries, args.backoff, args.timeout)
+            except RuntimeError as exc:
+                print(f"export: {exc}; {sent} rows sent, progress saved; rerun to resume", file=sys.stderr)
+                return 1
+            sent += len(batch)
+            last = batch[-1]
+            state["pending"]["cursor"] = [jsonable(last)["score_updated_at"], last["contact_id"]]
+            save_state(state_path, state)
+        print(f"export: {sent} changed rows sent to {args.url}")
+    save_state(state_path, {"watermark": until, "pending": None})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
