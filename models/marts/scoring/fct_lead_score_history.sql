@@ -24,11 +24,11 @@ with scores as (
         rules_version.rules_version
     from {{ ref('int_lead_scores') }} as scores
     cross join {{ ref('int_rules_version') }} as rules_version
-),
+)
 
 {% if is_incremental() %}
 
-latest as (
+, latest as (
     select max(valid_from) as latest_valid_from from {{ this }}
 ),
 

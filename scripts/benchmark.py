@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Benchmark the scoring build against a hand-written baseline query, in whole processes.
+
+    scripts/benchmark.py --contacts 1000000 --events 20000000 [--runs 3] [--work DIR]
+
+Measures, as separate processes (median of --runs), with peak memory (max RSS) of each:
+  (a) full `dbt build` on freshly loaded raw data
+  (b) incremental `dbt build` after appending 1% new events
+  (c) `dbt build` again with nothing new
+  (d) baseline: one DuckDB SQL query computing the same per-contact totals from the raw tables
+  pandas: the same totals computed in pandas
+The benchmark rule set (benchmarks/rules) is restricted to what one query can express: plain
+per-event points, caps, lookback and decay. The baseline's totals are checked against
+marts.fct_lead_scores before any time is reported, so the comparison is honest.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PY = sys.executable
+AS_OF = "2026-06-30 00:00:00"
+PROJECT_PARTS = ["models", "macros", "tests", "dbt_project.yml", "profiles.yml", "scripts"]
+
+# Totals the baseline computes: decayed, windowed, capped event points per contact.
+BASELINE_SQL = """
+with events as (
+    select * from (
+        select contact_id, lower(trim(event_type)) as event_type, occurred_at,
+               row_number() over (partition by event_id order by loaded_at desc, occurred_at desc) as version
+        from raw.interactions
+        where event_id is not null and contact_id is not null and occurred_at is not null
+    ) where version = 1 and occurred_at <= timestamp '{as_of}'
+),
+rules as (
+    select r.rule_id, lower(trim(r.event_type)) as event_type, r.points, r.max_points, r.lookback_days,
+           m.decay_half_life_days
+    from rules.behavior_rules r join rules.scoring_models m using (model_id)
+    where r.is_active and m.is_active
+),
+per_rule as (
+    select e.contact_id, r.rule_id, any_value(r.max_points) as max_points,
+           sum(r.points * case when r.decay_half_life_days is null then 1
+               else power(0.5, (epoch(timestamp '{as_of}') - epoch(e.occurred_at)) / 86400.0 / r.decay_half_life_days) end
+           ) as points
+    from events e join rules r using (event_type)
+    where r.lookback_days is null
+       or (epoch(timestamp '{as_of}') - epoch(e.occurred_at)) / 86400.0 < r.lookback_days
+    group by all
+)
+select contact_id,
+       round(sum(case when max_points is null then points
+                      else greatest(-abs(max_points), least(abs(max_points), points)) end), 6) as engagement
+from per_rule group by contact_id
+"""
+
+PANDAS_CODE = """
+import duckdb, numpy as np, pandas as pd, sys
+db, as_of = sys.argv[1], pd.Timestamp(sys.argv[2])
+con = duckdb.connect(db, read_only=True)
+ev = con.execute("select event_id, contact_id, event_type, occurred_at, loaded_at from raw.interactions").df()
+rules = con.execute("select r.rule_id, r.event_type, r.points, r.max_points, r.lookback_days, m.decay_half_life_days "
+                    "from rules.behavior_rules r join rules.scoring_models m using (model_id) "
+                    "where r.is_active and m.is_active").df()
+con.close()
+ev = ev.dropna(subset=["event_id", "contact_id", "occurred_at"])
+ev = ev.sort_values(["loaded_at", "occurred_at"], ascending=False).drop_duplicates("event_id")
+ev = ev[ev.occurred_at <= as_of]
+ev["event_type"] = ev.event_type.str.strip().str.lower()
+rules["event_type"] = rules.event_type.str.strip().str.lower()
+m = ev.merge(rules, on="event_type")
+age = (as_of - m.occurred_at).dt.total_seconds() / 86400.0
+m = m[m.lookback_days.isna() | (age < m.lookback_days)]
+age = age[m.index]
+decay = np.where(m.decay_half_life_days.isna(), 1.0, np.power(0.5, age / m.decay_half_life_days))
+m = m.assign(points=m.points * decay)
+per_rule = m.groupby(["contact_id", "rule_id"]).agg(points=("points", "sum"), max_points=("max_points", "first"))
+cap = per_rule.max_points.abs()
+per_rule["points"] = np.where(cap.isna(), per_rule.points, per_rule.points.clip(-cap, cap))
+totals = per_rule.groupby("contact_id").points.sum().round(6)
+print(len(totals))
+"""
+
+
+def timed(cmd: list[str], env: dict) -> tuple[float, int, str]:
+    """Run a command as its own process: wall seconds, peak RSS (KiB), stdout."""
+    wrapper = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+               "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+               "el = time.perf_counter() - t; "
+               "print(p.stdout[-4000:]); print(p.stderr[-4000:], file=sys.stderr); "
+               "print('@@', el, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)")
+    proc = subprocess.run([PY, "-c", wrapper, *cmd], capture_output=True, text=True, env=env)
+    marker = [line for line in proc.stdout.splitlines() if line.startswith("@@")][-1].split()
+    seconds, rss, code = float(marker[1]), int(marker[2]), int(marker[3])
+    if code != 0:
+        raise SystemExit(f"benchmark: {' '.join(cmd[:3])} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return seconds, rss, proc.stdout
+
+
+def setup_project(work: Path) -> Path:
+    project = work / "project"
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        src = REPO / part
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / part)
+    shutil.copytree(REPO / "benchmarks" / "rules", project / "seeds")
+    shutil.copy(REPO / "seeds" / "_seeds.yml", project / "seeds" / "_seeds.yml")
+    return project
+
+
+def generate(work: Path, contacts: int, events: int) -> tuple[Path, Path]:
+    """Base data and a 1% increment of new events (the generator's events beyond the base)."""
+    data = work / "data"
+    extra = max(1, events // 100)
+    if not (data / "done").exists():
+        if data.exists():
+            shutil.rmtree(data)
+        subprocess.run([PY, str(REPO / "scripts" / "generate_demo_data.py"), "--out", str(data / "all"),
+                        "--contacts", str(contacts), "--events", str(events + extra), "--seed", "42"], check=True)
+        import duckdb
+        con = duckdb.connect()
+        (data / "base").mkdir()
+        (data / "increment").mkdir()
+        for f in (data / "all").iterdir():
+            if f.name.startswith("interactions"):
+                continue
+            shutil.copy(f, data / "base" / f.name)
+        src = str(data / "all" / "interactions.parquet")
+        con.execute(f"copy (select * from '{src}' where cast(substr(event_id, 2) as bigint) < {events}) "
+                    f"to '{data / 'base' / 'interactions.parquet'}' (format parquet)")
+        con.execute(f"copy (select * from '{src}' where cast(substr(event_id, 2) as bigint) >= {events}) "
+                    f"to '{data / 'increment' / 'interactions.parquet'}' (format parquet)")
+        shutil.rmtree(data / "all")
+        (data / "done").touch()
+    return data / "base", data / "increment"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=20_000)
+    parser.add_argument("--events", type=int, default=400_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, help="working directory (kept; data is reused)")
+    parser.add_argument("--threads", default=os.environ.get("LEAD_SCORING_THREADS", "2"))
+    parser.add_argument("--memory-limit", default=os.environ.get("LEAD_SCORING_MEMORY_LIMIT", "12GB"))
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="lead_scoring_bench_"))
+    work.mkdir(parents=True, exist_ok=True)
+    base, increment = generate(work, args.contacts, args.events)
+    project = setup_project(work)
+    raw_db = work / "raw.duckdb"
+    db = work / "bench.duckdb"
+    env = {**os.environ, "DBT_PROFILES_DIR": str(project), "LEAD_SCORING_THREADS": str(args.threads),
+           "LEAD_SCORING_MEMORY_LIMIT": args.memory_limit, "LEAD_SCORING_DB": str(db)}
+    dbt = [str(Path(PY).with_name("dbt")), "build", "--project-dir", str(project), "--quiet",
+           "--vars", json.dumps({"as_of": AS_OF})]
+    load = [PY, str(REPO / "scripts" / "load_raw.py")]
+
+    for f in [raw_db, db]:
+        f.unlink(missing_ok=True)
+    subprocess.run([*load, str(base), "--db", str(raw_db), "--loaded-at", "2026-06-30 01:00:00"], check=True,
+                   capture_output=True)
+    results: dict[str, list[tuple[float, int]]] = {k: [] for k in ["full", "incremental", "rerun", "baseline", "pandas"]}
+    for run in range(args.runs):
+        shutil.copy(raw_db, db)
+        results["full"].append(timed(dbt, env)[:2])
+        subprocess.run([*load, str(increment), "--db", str(db), "--loaded-at", "2026-06-30 02:00:00"], check=True,
+                       capture_output=True)
+        results["incremental"].append(timed(dbt, env)[:2])
+        results["rerun"].append(timed(dbt, env)[:2])
+        print(f"run {run + 1}/{args.runs}: full {results['full'][-1][0]:.1f}s, incremental "
+              f"{results['incremental'][-1][0]:.1f}s, rerun {results['rerun'][-1][0]:.1f}s", flush=True)
+
+    # Baseline and pandas read the same raw data (base + increment) and rules as the last build.
+    baseline_sql = BASELINE_SQL.format(as_of=AS_OF)
+    check = subprocess.run([PY, "-c", (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+        f"con.execute('''create temp table b as {baseline_sql}'''); "
+        "print(con.execute('''select count(*) from marts.fct_lead_scores s left join b using (contact_id) "
+        "where s.model_id = 'bench' and abs(s.engagement_score - coalesce(b.engagement, 0)) > 1e-4''').fetchone()[0], "
+        "con.execute('select count(*) from b').fetchone()[0])"), str(db)], capture_output=True, text=True, check=True)
+    mismatched, baseline_rows = map(int, check.stdout.split())
+    if mismatched:
+        raise SystemExit(f"benchmark: baseline totals differ from fct_lead_scores for {mismatched} contacts")
+    for _ in range(args.runs):
+        results["baseline"].append(timed([PY, "-c", (
+            "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True, "
+            f"config={{'threads': {args.threads}, 'memory_limit': '{args.memory_limit}'}}); "
+            f"print(len(con.execute('''{baseline_sql}''').fetchall()))"), str(db)], env)[:2])
+        results["pandas"].append(timed([PY, "-c", PANDAS_CODE, str(db), AS_OF], env)[:2])
+
+    med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
+    peak = {k: max(m for _, m in v) for k, v in results.items()}
+    events = args.events
+    print()
+    print(f"Lead-scoring benchmark: {args.contacts:,} contacts, {events:,} events (+{events // 100:,} incremental), "
+          f"threads={args.threads}, memory_limit={args.memory_limit}, median of {args.runs} runs")
+    print(f"baseline totals checked equal to fct_lead_scores for {baseline_rows:,} contacts")
+    print(f"{'step':<28}{'median s':>10}{'peak MiB':>10}{'events/s':>14}")
+    labels = {"full": "(a) full dbt build", "incremental": "(b) incremental (+1%)", "rerun": "(c) rerun, nothing new",
+              "baseline": "(d) baseline SQL query", "pandas": "pandas"}
+    for k, label in labels.items():
+        rate = (events // 100 if k == "incremental" else events) / med[k]
+        print(f"{label:<28}{med[k]:>10.2f}{peak[k] / 1024:>10.0f}{rate:>14,.0f}")
+    print(f"ratios: a/d {med['full'] / med['baseline']:.2f}  b/a {med['incremental'] / med['full']:.2f}  "
+          f"c/a {med['rerun'] / med['full']:.2f}  pandas/d {med['pandas'] / med['baseline']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
