@@ -310,3 +310,17 @@ def test_file_export_is_idempotent(tmp_path, fmt):
         ids = [con.execute(f"select list(contact_id order by contact_id) from {reader}('{f}')").fetchone()[0]
                for f in files]
     assert len(ids[0]) == 20 and ids[1] == ["c003", "c007"]
+
+
+def test_docs_generate_exposures_and_persisted_descriptions(lifecycle):
+    project, _seen = lifecycle
+    project.dbt("docs", "generate", vars={"crm_model_id": "m"})
+    manifest = json.loads((project.root / "target" / "manifest.json").read_text())
+    assert {e["name"] for e in manifest["exposures"].values()} == {"lead_dashboard", "crm_sync"}
+    catalog = json.loads((project.root / "target" / "catalog.json").read_text())
+    assert "model.lead_scoring.fct_lead_band_changes" in catalog["nodes"]
+    # every mart column carries its description in the database itself
+    missing = project.query("""select table_name, column_name from duckdb_columns()
+                               where schema_name = 'marts' and table_name not like '\\_%' escape '\\'
+                                 and (comment is null or comment = '')""")
+    assert missing == []
