@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from raw_schema import RAW_SCHEMA, RAW_TABLES, REQUIRED_COLUMNS, create_all_raw_tables  # noqa: E402
+from raw_schema import RAW_TABLES, REQUIRED_COLUMNS, create_all_raw_tables, raw_schema  # noqa: E402
 
 EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".json": "json", ".jsonl": "json",
               ".ndjson": "json"}
@@ -93,6 +93,7 @@ def load_directory(db_path: str, directory: Path, loaded_at: str | None = None) 
     con = duckdb.connect(db_path)
     try:
         create_all_raw_tables(con)
+        schema = raw_schema(con)
         staged = []
         for table, paths in files.items():
             for i, path in enumerate(paths):
@@ -102,10 +103,10 @@ def load_directory(db_path: str, directory: Path, loaded_at: str | None = None) 
         con.execute("begin transaction")
         try:
             for table, _path, tmp, cols in staged:
-                existing = {r[0].lower() for r in con.execute(f'describe {RAW_SCHEMA}."{table}"').fetchall()}
+                existing = {r[0].lower() for r in con.execute(f'describe {schema}."{table}"').fetchall()}
                 lower = {c.lower(): c for c in cols}
                 for extra in [c for c in lower if c not in existing and c != "loaded_at"]:
-                    con.execute(f'alter table {RAW_SCHEMA}."{table}" add column "{extra}" VARCHAR')
+                    con.execute(f'alter table {schema}."{table}" add column "{extra}" VARCHAR')
                     existing.add(extra)
                 target_cols, exprs = [], []
                 for col in sorted(existing, key=lambda c: (c not in RAW_TABLES[table], c)):
@@ -119,7 +120,7 @@ def load_directory(db_path: str, directory: Path, loaded_at: str | None = None) 
                     else:
                         exprs.append(f"cast(null as {col_type})")
                 n = con.execute(
-                    f'insert into {RAW_SCHEMA}."{table}" ({", ".join(target_cols)}, "loaded_at") '
+                    f'insert into {schema}."{table}" ({", ".join(target_cols)}, "loaded_at") '
                     f'select {", ".join(exprs)}, cast(? as timestamp) from "{tmp}" order by __row',
                     [stamp],
                 ).fetchone()[0]

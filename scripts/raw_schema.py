@@ -89,12 +89,19 @@ REQUIRED_COLUMNS = {
 }
 
 
-def create_table_sql(table: str) -> str:
+def raw_schema(con) -> str:
+    """The raw schema qualified by the database, so a file named raw.duckdb is not ambiguous."""
+    catalog = con.execute("select current_database()").fetchone()[0]
+    return '"' + catalog.replace('"', '""') + f'".{RAW_SCHEMA}'
+
+
+def create_table_sql(table: str, schema: str = RAW_SCHEMA) -> str:
     cols = ", ".join(f'"{c}" {t}' for c, t in RAW_TABLES[table].items())
-    return f'create table if not exists {RAW_SCHEMA}."{table}" ({cols}, "loaded_at" TIMESTAMP)'
+    return f'create table if not exists {schema}."{table}" ({cols}, "loaded_at" TIMESTAMP)'
 
 
 def create_all_raw_tables(con) -> None:
-    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    schema = raw_schema(con)
+    con.execute(f"create schema if not exists {schema}")
     for table in RAW_TABLES:
-        con.execute(create_table_sql(table))
+        con.execute(create_table_sql(table, schema))
