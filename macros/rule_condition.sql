@@ -74,3 +74,16 @@
     ) as ranked_bands
     where band_rank = 1
 {%- endmacro %}
+
+{#- The active rows of a rule model whose scoring model is active, with the model's decay. -#}
+{% macro active_rules(rules_model) -%}
+    (
+        select
+            rules.*,
+            models.decay_half_life_days
+        from {{ ref(rules_model) }} as rules
+        inner join {{ ref('stg_rules__scoring_models') }} as models
+            on rules.model_id = models.model_id
+        where rules.is_active and models.is_active
+    )
+{%- endmacro %}

@@ -4,13 +4,7 @@ with scoring_time as (
 ),
 
 rules as (
-    select
-        rules.*,
-        models.decay_half_life_days
-    from {{ ref('stg_rules__absence_rules') }} as rules
-    inner join {{ ref('stg_rules__scoring_models') }} as models
-        on rules.model_id = models.model_id
-    where rules.is_active and models.is_active
+    select * from {{ lead_scoring.active_rules('stg_rules__absence_rules') }} as active
 ),
 
 contacts as (

@@ -1,10 +1,6 @@
 -- Fit points: each matching attribute rule adds its points once.
 with rules as (
-    select rules.*
-    from {{ ref('stg_rules__attribute_rules') }} as rules
-    inner join {{ ref('stg_rules__scoring_models') }} as models
-        on rules.model_id = models.model_id
-    where rules.is_active and models.is_active
+    select * from {{ lead_scoring.active_rules('stg_rules__attribute_rules') }} as active
 ),
 
 attributes as (

@@ -12,7 +12,4 @@ select distinct
     rules.value_low,
     rules.value_high,
     rules.value_pattern
-from {{ ref('stg_rules__behavior_rules') }} as rules
-inner join {{ ref('stg_rules__scoring_models') }} as models
-    on rules.model_id = models.model_id
-where rules.is_active and models.is_active
+from {{ lead_scoring.active_rules('stg_rules__behavior_rules') }} as rules

@@ -7,19 +7,16 @@ with scoring_time as (
 
 rules as (
     select
-        rules.model_id,
-        rules.rule_id,
-        rules.condition_id,
-        rules.points,
-        rules.lookback_days,
-        rules.occurrence_from,
-        rules.occurrence_to,
-        rules.within_days_of_previous,
-        models.decay_half_life_days
-    from {{ ref('stg_rules__behavior_rules') }} as rules
-    inner join {{ ref('stg_rules__scoring_models') }} as models
-        on rules.model_id = models.model_id
-    where rules.is_active and models.is_active
+        model_id,
+        rule_id,
+        condition_id,
+        points,
+        lookback_days,
+        occurrence_from,
+        occurrence_to,
+        within_days_of_previous,
+        decay_half_life_days
+    from {{ lead_scoring.active_rules('stg_rules__behavior_rules') }} as active
 ),
 
 events as (

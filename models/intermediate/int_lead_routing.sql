@@ -1,11 +1,7 @@
 -- The owner routing_rules assign to each sales-ready lead: the matching rule with the
 -- lowest priority number (a blank attribute matches every lead).
 with rules as (
-    select rules.*
-    from {{ ref('stg_rules__routing_rules') }} as rules
-    inner join {{ ref('stg_rules__scoring_models') }} as models
-        on rules.model_id = models.model_id
-    where rules.is_active and models.is_active
+    select * from {{ lead_scoring.active_rules('stg_rules__routing_rules') }} as active
 ),
 
 candidates as (
