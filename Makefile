@@ -9,7 +9,7 @@ DEMO_DIR := demo_data
 DEMO_CONTACTS ?= 3000
 DEMO_EVENTS ?= 120000
 
-.PHONY: demo test lint build clean
+.PHONY: demo test lint build bench clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -36,6 +36,9 @@ lint: $(VENV)/.installed
 
 test: $(VENV)/.installed lint
 	$(PY) -m pytest -q tests_py
+
+bench: $(VENV)/.installed
+	$(PY) scripts/benchmark.py --contacts 20000 --events 400000 --runs 3
 
 clean:
 	rm -rf target logs $(DEMO_DIR) "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal" "$(LEAD_SCORING_DB:.duckdb=_read.duckdb)"

@@ -24,6 +24,13 @@ events as (
     where
         interactions.contact_id is not null
         and interactions.occurred_at <= scoring_time.as_of_at
+        -- only event types some absence rule watches (none: no event is read)
+        and exists (
+            select 1 from rules
+            where
+                rules.event_type in ('*', interactions.event_type)
+                or rules.response_event_type = interactions.event_type
+        )
 ),
 
 no_activity as (

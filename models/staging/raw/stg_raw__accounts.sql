@@ -1,4 +1,6 @@
--- One row per account: the latest usable version.
+{{ config(materialized='table') }}
+
+-- One row per account: the latest usable version (a table: read by several models).
 with versions as (
     select
         *,

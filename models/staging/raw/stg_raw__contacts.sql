@@ -1,4 +1,7 @@
+{{ config(materialized='table') }}
+
 -- One row per contact: the latest usable version (latest loaded_at, then updated_at).
+-- A table: every scoring model reads it, so the window runs once per build.
 with versions as (
     select
         *,
