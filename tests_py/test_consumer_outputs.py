@@ -173,14 +173,14 @@ def test_routing_precedence(tmp_path):
     assert owners()["c_owned"] == ("rep_emea", "m:10")
 
 
-@pytest.mark.parametrize("method, expected", [("sum", 140.0), ("max", 50.0), ("top3_avg", 40.0)])
-def test_account_score_methods(tmp_path, method, expected):
+@pytest.mark.parametrize("method", ["sum", "max", "top3_avg"])
+def test_account_score_methods(tmp_path, method):
     project = Project(tmp_path / "p")
     project.write_seeds(
         scoring_models=[model("m")],
         attribute_rules=[attr("m", "size", "company_size", "gte", "0", 0)] + [
             attr("m", f"p{n}", "city", "equals", f"city{n}", n) for n in (10, 20, 30, 40, 50)],
-        behavior_rules=[beh("m", "visit", "page_view", 0)] if False else [beh("m", "open", "email_open", 0.001)],
+        behavior_rules=[beh("m", "open", "email_open", 0.001)],
         absence_rules=[],
         score_bands=[band("m", "low", 0), band("m", "high", 45, True)],
     )
@@ -197,7 +197,6 @@ def test_account_score_methods(tmp_path, method, expected):
     acc1_score = {"sum": 140.001, "max": 50.0, "top3_avg": 40.0}[method]
     assert rows[0] == ("acc1", acc1_score, 4, 1, 1, "a1_50", "high" if acc1_score >= 45 else "low")
     assert rows[1] == ("acc2", 10.0, 1, 0, 0, "a2_10", "low")
-    assert expected == pytest.approx(acc1_score, abs=0.01)
 
 
 # --- CRM export ------------------------------------------------------------------------------

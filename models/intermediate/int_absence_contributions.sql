@@ -96,6 +96,13 @@ no_response as (
     inner join rules
         on unanswered.model_id = rules.model_id and unanswered.rule_id = rules.rule_id
     group by unanswered.model_id, unanswered.contact_id, unanswered.rule_id, rules.max_points
+),
+
+fired as (
+    -- both CTEs list model_id, contact_id, rule_id, points, event_count
+    select * from no_activity
+    union all
+    select * from no_response
 )
 
 select
@@ -105,15 +112,4 @@ select
     'absence' as rule_kind,
     points,
     event_count
-from no_activity
-
-union all
-
-select
-    model_id,
-    contact_id,
-    rule_id,
-    'absence' as rule_kind,
-    points,
-    event_count
-from no_response
+from fired
