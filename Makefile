@@ -9,7 +9,7 @@ DEMO_DIR := demo_data
 DEMO_CONTACTS ?= 3000
 DEMO_EVENTS ?= 120000
 
-.PHONY: demo test lint build bench clean
+.PHONY: demo test lint build bench calibrate-demo x-education clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -39,6 +39,14 @@ test: $(VENV)/.installed lint
 
 bench: $(VENV)/.installed
 	$(PY) scripts/benchmark.py --contacts 20000 --events 400000 --runs 3
+
+# Calibrate points for the demo's b2b_general model from wins after 2026-05-31 (run `make demo` first).
+calibrate-demo: $(VENV)/.installed
+	$(PY) scripts/calibrate.py --as-of "2026-05-31 00:00:00" --model b2b_general --out target/calibration
+
+# The real-data study of docs/calibration.md: import X Education, calibrate with 5-fold CV, score.
+x-education: $(VENV)/.installed
+	$(PY) scripts/x_education_study.py
 
 clean:
 	rm -rf target logs $(DEMO_DIR) "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal" "$(LEAD_SCORING_DB:.duckdb=_read.duckdb)"

@@ -135,3 +135,17 @@
         else {{ lead_scoring.as_text(expr) }}
     end
 {%- endmacro %}
+
+{#- Median of a numeric expression (aggregate), interpolated between the two middle values. -#}
+{% macro median(expr) -%}
+    {{ return(adapter.dispatch('median', 'lead_scoring')(expr)) }}
+{%- endmacro %}
+{% macro default__median(expr) -%}
+    percentile_cont(0.5) within group (order by {{ expr }})
+{%- endmacro %}
+{% macro duckdb__median(expr) -%}
+    median({{ expr }})
+{%- endmacro %}
+{% macro spark__median(expr) -%}
+    percentile({{ expr }}, 0.5)
+{%- endmacro %}
