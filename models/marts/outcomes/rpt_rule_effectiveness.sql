@@ -106,6 +106,7 @@ select
     ) as information_value,
     cast(
         case
+            when leads_with = 0 or leads_without = 0 then null
             when abs({{ var('points_to_double_odds', 10) }} / ln(2.0) * (woe_with - woe_without)) < 0.5 then 0
             else round({{ var('points_to_double_odds', 10) }} / ln(2.0) * (woe_with - woe_without), 0)
         end as {{ lead_scoring.type_double() }}
