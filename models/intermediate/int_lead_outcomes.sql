@@ -2,6 +2,12 @@
 -- A lead is evaluated when it existed at as_of and had not already been won by then; it
 -- counts as won when a won conversion follows as_of (within var outcome_window_days if set).
 -- Conversions without a contact_id credit every contact of their account.
+{%- set within_window = '' -%}
+{%- if var('outcome_window_days', none) is not none -%}
+    {%- set within_window = 'and converted_at <= '
+        ~ dbt.dateadd('day', var('outcome_window_days') | int, lead_scoring.as_of()) -%}
+{%- endif %}
+
 with contacts as (
     select
         contact_id,
@@ -42,12 +48,7 @@ per_contact as (
         contact_id,
         max(case when converted_at <= {{ lead_scoring.as_of() }} then 1 else 0 end) as won_before_as_of,
         min(case
-            when
-                converted_at > {{ lead_scoring.as_of() }}
-                {%- if var('outcome_window_days', none) is not none %}
-                    and converted_at <= {{ dbt.dateadd('day', var('outcome_window_days') | int, lead_scoring.as_of()) }}
-                {%- endif %}
-                then converted_at
+            when converted_at > {{ lead_scoring.as_of() }} {{ within_window }} then converted_at
         end) as first_won_at
     from contact_won
     group by contact_id
@@ -73,8 +74,9 @@ select
     was_won_before_as_of,
     is_evaluated and first_won_at is not null as is_won,
     case when is_evaluated then first_won_at end as first_won_at,
-    case when is_evaluated then
-        cast({{ lead_scoring.age_days(lead_scoring.as_of(), 'first_won_at') }} as {{ lead_scoring.type_double() }})
-    end as days_to_won,
+    cast(
+        case when is_evaluated then {{ lead_scoring.age_days(lead_scoring.as_of(), 'first_won_at') }} end
+        as {{ lead_scoring.type_double() }}
+    ) as days_to_won,
     {{ lead_scoring.as_of() }} as scored_at
 from labelled

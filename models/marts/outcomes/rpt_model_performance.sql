@@ -59,7 +59,7 @@ select
         case
             when totals.won > 0 and totals.won < totals.leads
                 then (totals.won_rank_sum - totals.won * (totals.won + 1) / 2.0)
-                / (totals.won * 1.0 * (totals.leads - totals.won))
+                    / (totals.won * 1.0 * (totals.leads - totals.won))
         end as {{ lead_scoring.type_double() }}
     ) as roc_auc,
     cast(coalesce(top_decile.leads, 0) as {{ dbt.type_bigint() }}) as top_decile_leads,

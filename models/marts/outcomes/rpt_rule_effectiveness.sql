@@ -4,13 +4,28 @@
 -- lead still get finite values; suggested_points is the smoothed log odds ratio of matched
 -- versus unmatched leads, scaled so that var points_to_double_odds points double the odds.
 with rules as (
-    select model_id, rule_id, 'attribute' as rule_kind, points, description
+    select
+        model_id,
+        rule_id,
+        'attribute' as rule_kind,
+        points,
+        description
     from {{ lead_scoring.active_rules('stg_rules__attribute_rules') }} as attribute_rules
     union all
-    select model_id, rule_id, 'behavior' as rule_kind, points, description
+    select
+        model_id,
+        rule_id,
+        'behavior' as rule_kind,
+        points,
+        description
     from {{ lead_scoring.active_rules('stg_rules__behavior_rules') }} as behavior_rules
     union all
-    select model_id, rule_id, 'absence' as rule_kind, points, description
+    select
+        model_id,
+        rule_id,
+        'absence' as rule_kind,
+        points,
+        description
     from {{ lead_scoring.active_rules('stg_rules__absence_rules') }} as absence_rules
 ),
 
@@ -96,7 +111,9 @@ select
         case when leads_without > 0 then won_without * 1.0 / leads_without end as {{ lead_scoring.type_double() }}
     ) as won_rate_without,
     cast(
-        case when leads_with > 0 and won_total > 0 then (won_with * 1.0 / leads_with) / (won_total * 1.0 / leads_total) end
+        case
+            when leads_with > 0 and won_total > 0 then (won_with * 1.0 / leads_with) / (won_total * 1.0 / leads_total)
+        end
         as {{ lead_scoring.type_double() }}
     ) as lift,
     cast(woe_with as {{ lead_scoring.type_double() }}) as weight_of_evidence,
