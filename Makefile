@@ -9,7 +9,7 @@ DEMO_DIR := demo_data
 DEMO_CONTACTS ?= 3000
 DEMO_EVENTS ?= 120000
 
-.PHONY: demo test lint build bench calibrate-demo x-education clean
+.PHONY: demo test test-spark lint build bench calibrate-demo x-education clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -36,6 +36,15 @@ lint: $(VENV)/.installed
 
 test: $(VENV)/.installed lint
 	$(PY) -m pytest -q tests_py
+
+$(VENV)/.spark-installed: requirements-spark.txt $(VENV)/.installed
+	@command -v java >/dev/null || { echo "test-spark needs a Java runtime (17 is tested)"; exit 1; }
+	$(PY) -m pip install --quiet -r requirements-spark.txt
+	touch $@
+
+# The same fixtures on DuckDB and on local Spark (dbt-spark session, parquet): identical marts.
+test-spark: $(VENV)/.spark-installed
+	$(PY) -m pytest -q tests_spark
 
 bench: $(VENV)/.installed
 	$(PY) scripts/benchmark.py --contacts 20000 --events 400000 --runs 3

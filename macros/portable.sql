@@ -31,7 +31,13 @@
     regexp_matches({{ value }}, {{ pattern }})
 {%- endmacro %}
 {% macro spark__regex_search(value, pattern) -%}
-    ({{ value }} rlike {{ pattern }})
+    ({{ value }} rlike {{ lead_scoring.spark_pattern(pattern) }})
+{%- endmacro %}
+
+{#- Spark SQL unescapes backslashes in string literals ('\s' would become 's'): a literal pattern
+    gets its backslashes doubled; a column holds the pattern as written. -#}
+{% macro spark_pattern(pattern) -%}
+    {{ return(pattern | replace('\\', '\\\\') if (pattern | trim).startswith("'") else pattern) }}
 {%- endmacro %}
 
 {#- Replace every match of a regular expression. -#}
@@ -43,6 +49,9 @@
 {%- endmacro %}
 {% macro duckdb__regex_replace_all(value, pattern, replacement) -%}
     regexp_replace({{ value }}, {{ pattern }}, {{ replacement }}, 'g')
+{%- endmacro %}
+{% macro spark__regex_replace_all(value, pattern, replacement) -%}
+    regexp_replace({{ value }}, {{ lead_scoring.spark_pattern(pattern) }}, {{ replacement }})
 {%- endmacro %}
 
 {#- Text value of a top-level key of a JSON object held as text; the key may be a column. -#}
@@ -148,4 +157,15 @@
 {%- endmacro %}
 {% macro spark__median(expr) -%}
     percentile({{ expr }}, 0.5)
+{%- endmacro %}
+
+{#- Every value of a text column joined in sorted order (aggregate), for fingerprints. -#}
+{% macro sorted_text_agg(expr, separator) -%}
+    {{ return(adapter.dispatch('sorted_text_agg', 'lead_scoring')(expr, separator)) }}
+{%- endmacro %}
+{% macro default__sorted_text_agg(expr, separator) -%}
+    {{ dbt.listagg(expr, separator, 'order by ' ~ expr) }}
+{%- endmacro %}
+{% macro spark__sorted_text_agg(expr, separator) -%}
+    array_join(array_sort(collect_list({{ expr }})), {{ separator }})
 {%- endmacro %}

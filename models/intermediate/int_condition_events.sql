@@ -1,6 +1,6 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_scope',
+    incremental_strategy=lead_scoring.incremental_strategy('replace_scope'),
     unique_key=['condition_id', 'contact_id'],
     on_schema_change='fail'
 ) }}
@@ -137,7 +137,7 @@ select
     event_id,
     occurred_at,
     tags,
-    occurrence_number,
+    cast(occurrence_number as {{ dbt.type_bigint() }}) as occurrence_number,
     previous_occurred_at,
     {{ lead_scoring.run_stamp() }} as processed_at,
     false as is_tombstone

@@ -15,6 +15,6 @@ with rule_rows as (
 )
 
 select
-    substring({{ dbt.hash(dbt.listagg('row_text', "'\\n'", 'order by row_text')) }}, 1, 16) as rules_version,
+    substring({{ dbt.hash(lead_scoring.sorted_text_agg('row_text', "'#'")) }}, 1, 16) as rules_version,
     count(*) as rule_row_count
 from rule_rows

@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     unique_key=['model_id', 'contact_id', 'valid_from'],
-    incremental_strategy='delete+insert',
+    incremental_strategy=lead_scoring.incremental_strategy('delete+insert'),
     full_refresh=false,
     on_schema_change='append_new_columns'
 ) }}

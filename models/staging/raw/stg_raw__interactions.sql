@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     unique_key='event_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=lead_scoring.incremental_strategy('delete+insert'),
     on_schema_change='append_new_columns'
 ) }}
 
