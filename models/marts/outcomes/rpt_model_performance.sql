@@ -2,27 +2,15 @@
 -- roc_auc is the Mann-Whitney statistic: the probability that a random won lead outscores a
 -- random other lead, ties counting half (average ranks). The top decile is the best
 -- ceil(leads / 10) evaluated leads by score_rank.
-with evaluated as (
-    select
-        scores.model_id,
-        scores.score,
-        scores.score_rank,
-        case when outcomes.is_won then 1 else 0 end as won
-    from {{ ref('fct_lead_scores') }} as scores
-    inner join {{ ref('int_lead_outcomes') }} as outcomes
-        on scores.contact_id = outcomes.contact_id
-    where outcomes.is_evaluated
-),
-
-ranked as (
+with ranked as (
     select
         model_id,
-        won,
+        case when is_won then 1 else 0 end as won,
         -- average rank of the score among the model's evaluated leads (ascending, ties share)
         rank() over (partition by model_id order by score)
         + (count(*) over (partition by model_id, score) - 1) / 2.0 as score_rank_avg,
         row_number() over (partition by model_id order by score_rank) as position
-    from evaluated
+    from {{ ref('int_evaluated_lead_scores') }}
 ),
 
 totals as (

@@ -12,18 +12,6 @@ with bands as (
     where models.is_active
 ),
 
-evaluated as (
-    select
-        scores.model_id,
-        scores.band,
-        outcomes.is_won,
-        outcomes.days_to_won
-    from {{ ref('fct_lead_scores') }} as scores
-    inner join {{ ref('int_lead_outcomes') }} as outcomes
-        on scores.contact_id = outcomes.contact_id
-    where outcomes.is_evaluated
-),
-
 per_band as (
     select
         model_id,
@@ -31,7 +19,7 @@ per_band as (
         count(*) as leads,
         sum(case when is_won then 1 else 0 end) as won,
         {{ lead_scoring.median('days_to_won') }} as median_days_to_won
-    from evaluated
+    from {{ ref('int_evaluated_lead_scores') }}
     group by model_id, band
 )
 
