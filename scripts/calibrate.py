@@ -193,7 +193,7 @@ def fit_points(X: np.ndarray, y: np.ndarray, C: float, max_rules: int, points_to
     if not usable.any() or len(set(y)) < 2:
         return points
     cols = np.flatnonzero(usable)
-    lasso = LogisticRegression(C=C, l1_ratio=1.0, solver="liblinear", max_iter=5000).fit(X[:, cols], y)
+    lasso = LogisticRegression(C=C, l1_ratio=1.0, solver="liblinear", max_iter=5000, random_state=0).fit(X[:, cols], y)
     coef = lasso.coef_[0]
     strength = np.abs(coef) * X[:, cols].std(axis=0)
     keep = [cols[j] for j in np.argsort(-strength)[:max_rules] if coef[j] != 0]
