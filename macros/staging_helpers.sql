@@ -28,7 +28,7 @@
         {%- do parts.append(lead_scoring.quoted(column ~ '=')) -%}
         {%- do parts.append("coalesce(" ~ lead_scoring.as_text(column) ~ ", 'NULL')") -%}
     {%- endfor -%}
-    {{ dbt.concat(parts) }}
+    {{ lead_scoring.concat_text(parts) }}
 {%- endmacro %}
 
 {#- Columns of a relation beyond the contract's, kept and passed through (lower-cased names). -#}
