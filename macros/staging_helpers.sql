@@ -85,3 +85,34 @@
         {{ lead_scoring.normalized_text(expr) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Keys that occur more than once in `rows` (a CTE name): replays and updates, usually few. -#}
+{% macro repeated_keys(rows, key) -%}
+    select {{ key }} as repeated_key
+    from {{ rows }}
+    group by {{ key }}
+    having count(*) > 1
+{%- endmacro %}
+
+{#- The rows of `rows` with a version_rank column: 1 for a key's only row, else the row_number
+    by `order_by` among the key's rows. `repeated` is a CTE of repeated_keys(rows, key). Only
+    repeated keys are sorted, so a mostly-unique table costs a hash aggregate, not a full sort;
+    the caller keeps version_rank = 1. -#}
+{% macro rank_versions(rows, repeated, key, order_by) -%}
+    select
+        {{ rows }}.*,
+        1 as version_rank
+    from {{ rows }}
+    left join {{ repeated }} on {{ rows }}.{{ key }} = {{ repeated }}.repeated_key
+    where {{ repeated }}.repeated_key is null
+
+    union all
+
+    select * from (
+        select
+            *,
+            row_number() over (partition by {{ key }} order by {{ order_by }}) as version_rank
+        from {{ rows }}
+        where {{ key }} in (select {{ repeated }}.repeated_key from {{ repeated }})
+    ) as ranked
+{%- endmacro %}
