@@ -23,7 +23,7 @@ repeated_ids as (
 
 versions as (
     {{ lead_scoring.rank_versions('usable', 'repeated_ids', 'account_id',
-        'loaded_at desc, updated_at desc, raw_values desc') }}
+        'loaded_at desc, updated_at desc, raw_values desc', sort_all=is_incremental()) }}
 )
 
 select * from versions

@@ -25,7 +25,7 @@ repeated_ids as (
 
 versions as (
     {{ lead_scoring.rank_versions('usable', 'repeated_ids', 'contact_id',
-        'loaded_at desc, updated_at desc, raw_values desc') }}
+        'loaded_at desc, updated_at desc, raw_values desc', sort_all=is_incremental()) }}
 )
 
 select * from versions

@@ -82,10 +82,12 @@ repeated_ids as (
     {{ lead_scoring.repeated_keys('candidates', 'event_id') }}
 ),
 
+-- a first build ranks only repeated ids; an increment is small, and its candidates scan
+-- the stored anonymous events, so it is ranked whole in one pass
 latest as (
     {{ lead_scoring.rank_versions('candidates', 'repeated_ids', 'event_id',
         'loaded_at desc, occurred_at desc, event_type desc, coalesce(raw_contact_id, anonymous_id) desc, '
-        ~ 'url desc, properties desc') }}
+        ~ 'url desc, properties desc', sort_all=is_incremental()) }}
 )
 
 select
