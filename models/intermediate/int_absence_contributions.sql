@@ -9,12 +9,17 @@ rules as (
 
 watched_types as (
     -- event types the rules read; a '*' rule watches every type there is
-    select event_type from rules where event_type <> '*'
+    select event_type from rules
+    where event_type <> '*'
     union
     select response_event_type as event_type from rules
     union
     select distinct interactions.event_type from {{ ref('stg_raw__interactions') }} as interactions
-    where exists (select 1 from rules where rules.event_type = '*')
+    where
+        exists (
+            select 1 from rules
+            where rules.event_type = '*'
+        )
 ),
 
 contacts as (
