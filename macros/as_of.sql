@@ -19,3 +19,8 @@
 {% macro run_stamp() -%}
     {{ lead_scoring.timestamp_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }}
 {%- endmacro %}
+
+{#- The newest loaded_at an incremental staging table has processed (1900-01-01 when empty). -#}
+{% macro loaded_watermark(relation) -%}
+    coalesce((select max(loaded_at) from {{ relation }}), {{ lead_scoring.timestamp_literal('1900-01-01 00:00:00') }})
+{%- endmacro %}

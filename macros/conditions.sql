@@ -73,7 +73,13 @@
                 e.tags,
                 {{ lead_scoring.explode_csv_list('e.tags') }} as tag
             from {{ events }} as e
-            where e.tags is not null
+            where
+                e.tags is not null
+                -- split only events some tag condition can match (often none at all)
+                and e.event_type in (
+                    select tag_conditions.event_type from {{ conditions }} as tag_conditions
+                    where tag_conditions.field = 'tags'
+                )
         ) as tag_rows
         inner join (
             select

@@ -169,3 +169,15 @@
 {% macro spark__sorted_text_agg(expr, separator) -%}
     array_join(array_sort(collect_list({{ expr }})), {{ separator }})
 {%- endmacro %}
+
+{#- Concatenation of text parts that are never NULL (the caller coalesces them). DuckDB's
+    concat() builds the result in one pass; a chain of || copies it once per part. -#}
+{% macro concat_text(parts) -%}
+    {{ return(adapter.dispatch('concat_text', 'lead_scoring')(parts)) }}
+{%- endmacro %}
+{% macro default__concat_text(parts) -%}
+    {{ dbt.concat(parts) }}
+{%- endmacro %}
+{% macro duckdb__concat_text(parts) -%}
+    concat({{ parts | join(', ') }})
+{%- endmacro %}

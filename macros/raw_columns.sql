@@ -30,33 +30,61 @@
     {{ return(columns[table]) }}
 {%- endmacro %}
 
+{#- Lower-cased data types of a relation's columns by lower-cased name (empty at parse time). -#}
+{% macro column_types(relation) -%}
+    {%- set types = {} -%}
+    {%- if execute -%}
+        {%- for col in adapter.get_columns_in_relation(relation) -%}
+            {%- do types.update({col.name | lower: col.dtype | lower | trim}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(types) }}
+{%- endmacro %}
+
+{#- A raw column as the contract types it. A column that already has that type in the raw table
+    (the loader's tables) is used as it is: a text round trip could not change or reject it, and
+    skipping it keeps staging 20M events cheap. Text-typed columns (other loaders) are parsed. -#}
+{% macro typed_raw_column(column, type, raw_types) -%}
+    {%- set sql_type = lead_scoring.sql_type(type) | lower | trim -%}
+    {%- if type == 'code' -%}
+        {{ lead_scoring.normalized_text(column) }}
+    {%- elif type == 'string' -%}
+        {{ lead_scoring.clean_text(column) }}
+    {%- elif raw_types.get(column | lower) == sql_type -%}
+        {{ column }}
+    {%- else -%}
+        {{ lead_scoring.try_cast(lead_scoring.clean_text(column), lead_scoring.sql_type(type)) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- select-list entries for a raw table: typed contract columns, extra columns as text,
     loaded_at, the rejection reason and the original values. -#}
 {% macro base_select(table, required, extra_checks=[]) -%}
     {%- set columns = lead_scoring.raw_columns(table) -%}
     {%- set relation = source('raw', table) -%}
+    {%- set raw_types = lead_scoring.column_types(relation) -%}
     {%- set extra = lead_scoring.extra_columns(relation, columns.keys() | list) -%}
     {%- set checks = [] -%}
     {%- for column in required -%}
-        {%- do checks.append([lead_scoring.clean_text(column) ~ ' is null', 'missing ' ~ column]) -%}
+        {%- if raw_types.get(column | lower) == lead_scoring.sql_type(columns[column]) | lower | trim -%}
+            {%- do checks.append([column ~ ' is null', 'missing ' ~ column]) -%}
+        {%- else -%}
+            {%- do checks.append([lead_scoring.clean_text(column) ~ ' is null', 'missing ' ~ column]) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- for check in extra_checks -%}
         {%- do checks.append(check) -%}
     {%- endfor -%}
     {%- for column, type in columns.items() if type not in ('string', 'code') -%}
+        {%- if raw_types.get(column | lower) != lead_scoring.sql_type(type) | lower | trim -%}
         {%- do checks.append([
             lead_scoring.clean_text(column) ~ ' is not null and '
             ~ lead_scoring.try_cast(lead_scoring.clean_text(column), lead_scoring.sql_type(type)) ~ ' is null',
             'unparseable ' ~ column]) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- for column, type in columns.items() %}
-    {% if type == 'code' -%}
-        {{ lead_scoring.normalized_text(column) }}
-    {%- elif type == 'string' -%}
-        {{ lead_scoring.clean_text(column) }}
-    {%- else -%}
-        {{ lead_scoring.try_cast(lead_scoring.clean_text(column), lead_scoring.sql_type(type)) }}
-    {%- endif %} as {{ column }},
+    {{ lead_scoring.typed_raw_column(column, type, raw_types) }} as {{ column }},
     {%- endfor %}
     {%- for column in extra %}
     {{ lead_scoring.clean_text(adapter.quote(column)) }} as {{ adapter.quote(column | lower) }},

@@ -28,7 +28,7 @@
         {%- do parts.append(lead_scoring.quoted(column ~ '=')) -%}
         {%- do parts.append("coalesce(" ~ lead_scoring.as_text(column) ~ ", 'NULL')") -%}
     {%- endfor -%}
-    {{ dbt.concat(parts) }}
+    {{ lead_scoring.concat_text(parts) }}
 {%- endmacro %}
 
 {#- Columns of a relation beyond the contract's, kept and passed through (lower-cased names). -#}
@@ -84,4 +84,39 @@
     {%- else -%}
         {{ lead_scoring.normalized_text(expr) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- Keys that occur more than once in `rows` (a CTE name): replays and updates, usually few. -#}
+{% macro repeated_keys(rows, key) -%}
+    select {{ key }} as repeated_key
+    from {{ rows }}
+    group by {{ key }}
+    having count(*) > 1
+{%- endmacro %}
+
+{#- The rows of `rows` with a version_rank column: 1 for a key's only row, else the row_number
+    by `order_by` among the key's rows. `repeated` is a CTE of repeated_keys(rows, key). Only
+    repeated keys are sorted, so a mostly-unique table costs a hash aggregate, not a full sort;
+    the caller keeps version_rank = 1. `rows` is read three times, so a small or costly
+    `rows` (an incremental run's candidates) is better ranked whole: sort_all=true. -#}
+{% macro rank_versions(rows, repeated, key, order_by, sort_all=false) -%}
+    {%- if not sort_all %}
+    select
+        {{ rows }}.*,
+        1 as version_rank
+    from {{ rows }}
+    left join {{ repeated }} on {{ rows }}.{{ key }} = {{ repeated }}.repeated_key
+    where {{ repeated }}.repeated_key is null
+
+    union all
+    {% endif %}
+    select * from (
+        select
+            *,
+            row_number() over (partition by {{ key }} order by {{ order_by }}) as version_rank
+        from {{ rows }}
+        {%- if not sort_all %}
+        where {{ key }} in (select {{ repeated }}.repeated_key from {{ repeated }})
+        {%- endif %}
+    ) as ranked
 {%- endmacro %}

@@ -106,19 +106,20 @@ print(len(totals))
 """
 
 
-def timed(cmd: list[str], env: dict) -> tuple[float, int, str]:
-    """Run a command as its own process: wall seconds, peak RSS (KiB), stdout."""
+def timed(cmd: list[str], env: dict) -> tuple[float, int, float, str]:
+    """Run a command as its own process: wall seconds, peak RSS (KiB), CPU seconds, stdout."""
     wrapper = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
                "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
                "el = time.perf_counter() - t; "
                "print(p.stdout[-4000:]); print(p.stderr[-4000:], file=sys.stderr); "
-               "print('@@', el, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)")
+               "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+               "print('@@', el, u.ru_maxrss, p.returncode, u.ru_utime + u.ru_stime)")
     proc = subprocess.run([PY, "-c", wrapper, *cmd], capture_output=True, text=True, env=env)
     marker = [line for line in proc.stdout.splitlines() if line.startswith("@@")][-1].split()
-    seconds, rss, code = float(marker[1]), int(marker[2]), int(marker[3])
+    seconds, rss, code, cpu = float(marker[1]), int(marker[2]), int(marker[3]), float(marker[4])
     if code != 0:
         raise SystemExit(f"benchmark: {' '.join(cmd[:3])} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return seconds, rss, proc.stdout
+    return seconds, rss, cpu, proc.stdout
 
 
 def setup_project(work: Path) -> Path:
@@ -184,20 +185,22 @@ def main(argv: list[str] | None = None) -> int:
            "--vars", json.dumps({"as_of": AS_OF})]
     load = [PY, str(REPO / "scripts" / "load_raw.py")]
 
-    results: dict[str, list[tuple[float, int]]] = {k: [] for k in ["full", "incremental", "rerun", "baseline", "pandas"]}
+    results: dict[str, list[tuple[float, int, float]]] = {k: [] for k in ["full", "incremental", "rerun", "baseline", "pandas"]}
     if not args.baseline_only:
         for f in [raw_db, db]:
             f.unlink(missing_ok=True)
         subprocess.run([*load, str(base), "--db", str(raw_db), "--loaded-at", "2026-06-30 01:00:00"], check=True)
     for run in range(0 if args.baseline_only else args.runs):
         shutil.copy(raw_db, db)
-        results["full"].append(timed(dbt, env)[:2])
+        results["full"].append(timed(dbt, env)[:3])
         subprocess.run([*load, str(increment), "--db", str(db), "--loaded-at", "2026-06-30 02:00:00"], check=True,
                        stdout=subprocess.DEVNULL)
-        results["incremental"].append(timed(dbt, env)[:2])
-        results["rerun"].append(timed(dbt, env)[:2])
+        results["incremental"].append(timed(dbt, env)[:3])
+        results["rerun"].append(timed(dbt, env)[:3])
         print(f"run {run + 1}/{args.runs}: full {results['full'][-1][0]:.1f}s, incremental "
-              f"{results['incremental'][-1][0]:.1f}s, rerun {results['rerun'][-1][0]:.1f}s", flush=True)
+              f"{results['incremental'][-1][0]:.1f}s, rerun {results['rerun'][-1][0]:.1f}s "
+              f"(cpu {results['full'][-1][2]:.0f}/{results['incremental'][-1][2]:.0f}/"
+              f"{results['rerun'][-1][2]:.0f}s)", flush=True)
 
     # Baseline and pandas read the same raw data (base + increment) and rules as the last build.
     baseline_sql = BASELINE_SQL.format(as_of=AS_OF)
@@ -216,25 +219,27 @@ def main(argv: list[str] | None = None) -> int:
             "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True, "
             f"config={{'threads': {args.threads}, 'memory_limit': '{args.memory_limit}'}}); "
             "con.execute('pragma disable_progress_bar'); "
-            f"print(len(con.execute('''{baseline_sql}''').fetchall()))"), str(db)], env)[:2])
-        results["pandas"].append(timed([PY, "-c", PANDAS_CODE, str(db), AS_OF], env)[:2])
+            f"print(len(con.execute('''{baseline_sql}''').fetchall()))"), str(db)], env)[:3])
+        results["pandas"].append(timed([PY, "-c", PANDAS_CODE, str(db), AS_OF], env)[:3])
 
     results = {k: v for k, v in results.items() if v}
-    med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
-    peak = {k: max(m for _, m in v) for k, v in results.items()}
+    med = {k: statistics.median(t for t, _, _ in v) for k, v in results.items()}
+    peak = {k: max(m for _, m, _ in v) for k, v in results.items()}
+    # CPU seconds (user + system) say more than wall time on a machine shared with other work
+    cpu = {k: statistics.median(c for _, _, c in v) for k, v in results.items()}
     events = args.events
     print()
     print(f"Lead-scoring benchmark: {args.contacts:,} contacts, {events:,} events (+{events // 100:,} incremental), "
           f"threads={args.threads}, memory_limit={args.memory_limit}, median of {args.runs} runs")
     print(f"baseline totals checked equal to fct_lead_scores for {baseline_rows:,} contacts")
-    print(f"{'step':<28}{'median s':>10}{'peak MiB':>10}{'events/s':>14}")
+    print(f"{'step':<28}{'median s':>10}{'cpu s':>10}{'peak MiB':>10}{'events/s':>14}")
     labels = {"full": "(a) full dbt build", "incremental": "(b) incremental (+1%)", "rerun": "(c) rerun, nothing new",
               "baseline": "(d) baseline SQL query", "pandas": "pandas"}
     for k, label in labels.items():
         if k not in med:
             continue
         rate = (events // 100 if k == "incremental" else events) / med[k]
-        print(f"{label:<28}{med[k]:>10.2f}{peak[k] / 1024:>10.0f}{rate:>14,.0f}")
+        print(f"{label:<28}{med[k]:>10.2f}{cpu[k]:>10.1f}{peak[k] / 1024:>10.0f}{rate:>14,.0f}")
     if "full" in med:
         print(f"ratios: a/d {med['full'] / med['baseline']:.2f}  b/a {med['incremental'] / med['full']:.2f}  "
               f"c/a {med['rerun'] / med['full']:.2f}  pandas/d {med['pandas'] / med['baseline']:.2f}")

@@ -7,6 +7,21 @@ rules as (
     select * from {{ lead_scoring.active_rules('stg_rules__absence_rules') }} as active
 ),
 
+watched_types as (
+    -- event types the rules read; a '*' rule watches every type there is
+    select event_type from rules
+    where event_type <> '*'
+    union
+    select response_event_type as event_type from rules
+    union
+    select distinct interactions.event_type from {{ ref('stg_raw__interactions') }} as interactions
+    where
+        exists (
+            select 1 from rules
+            where rules.event_type = '*'
+        )
+),
+
 contacts as (
     select
         contacts.contact_id,
@@ -16,21 +31,18 @@ contacts as (
 ),
 
 events as (
+    -- only events of watched types are read (no absence rule: none); joining the watched
+    -- types lets the engine skip the event scan when there are none
     select
         interactions.*,
         {{ lead_scoring.age_days('interactions.occurred_at', 'scoring_time.as_of_at') }} as age_days
     from {{ ref('stg_raw__interactions') }} as interactions
+    inner join watched_types
+        on interactions.event_type = watched_types.event_type
     cross join scoring_time
     where
         interactions.contact_id is not null
         and interactions.occurred_at <= scoring_time.as_of_at
-        -- only event types some absence rule watches (none: no event is read)
-        and exists (
-            select 1 from rules
-            where
-                rules.event_type in ('*', interactions.event_type)
-                or rules.response_event_type = interactions.event_type
-        )
 ),
 
 no_activity as (

@@ -1,34 +1,40 @@
 -- Per-interest scores: for each tag, the decayed points of the contact's scoring behaviour
 -- events that carry it (caps not applied; a tag listed twice on an event counts once).
-with event_tags as (
-    select distinct
+-- Tag lists repeat across events, so each distinct list is split once into its distinct tags
+-- and events join that small table, instead of every event's list being split.
+with scored as (
+    select
         model_id,
         contact_id,
-        rule_id,
         event_id,
-        points,
+        tags,
+        points
+    from {{ ref('int_behavior_scored_events') }}
+    where tags is not null
+),
+
+list_tags as (
+    select distinct
+        tags,
         tag
     from (
         select
-            model_id,
-            contact_id,
-            rule_id,
-            event_id,
-            points,
+            tags,
             {{ lead_scoring.explode_csv_list('tags') }} as tag
-        from {{ ref('int_behavior_scored_events') }}
-        where tags is not null
+        from (select distinct tags from scored) as lists
     ) as exploded
     where tag <> ''
 )
 
 select
-    event_tags.model_id,
-    event_tags.contact_id,
-    event_tags.tag,
-    cast(round(sum(event_tags.points), 6) as {{ lead_scoring.type_double() }}) as tag_score,
-    cast(count(distinct event_tags.event_id) as {{ dbt.type_int() }}) as event_count
-from event_tags
+    scored.model_id,
+    scored.contact_id,
+    list_tags.tag,
+    cast(round(sum(scored.points), 6) as {{ lead_scoring.type_double() }}) as tag_score,
+    cast(count(distinct scored.event_id) as {{ dbt.type_int() }}) as event_count
+from scored
+inner join list_tags
+    on scored.tags = list_tags.tags
 inner join {{ ref('stg_raw__contacts') }} as contacts
-    on event_tags.contact_id = contacts.contact_id
-group by event_tags.model_id, event_tags.contact_id, event_tags.tag
+    on scored.contact_id = contacts.contact_id
+group by scored.model_id, scored.contact_id, list_tags.tag

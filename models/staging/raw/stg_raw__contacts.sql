@@ -1,16 +1,31 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    unique_key='contact_id',
+    incremental_strategy=lead_scoring.incremental_strategy('delete+insert'),
+    on_schema_change='append_new_columns'
+) }}
 
 -- One row per contact: the latest usable version (latest loaded_at, then updated_at).
--- A table: every scoring model reads it, so the window runs once per build.
-with versions as (
-    select
-        *,
-        row_number() over (
-            partition by contact_id
-            order by loaded_at desc, updated_at desc, raw_values desc
-        ) as version_rank
-    from {{ ref('base_raw__contacts') }}
-    where rejection_reason is null
+-- Incremental on loaded_at: only contacts with a usable row in a newer raw batch are replaced
+-- (a newer batch always beats a stored version), so a build with no new contact rows reads
+-- nothing here. Raw tables without loaded_at (all NULL) are re-read whole on every build.
+{%- set watermark = lead_scoring.loaded_watermark(this) if is_incremental()
+    else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
+
+with usable as (
+    select * from {{ ref('base_raw__contacts') }}
+    where
+        rejection_reason is null
+        and (loaded_at is null or loaded_at > {{ watermark }})
+),
+
+repeated_ids as (
+    {{ lead_scoring.repeated_keys('usable', 'contact_id') }}
+),
+
+versions as (
+    {{ lead_scoring.rank_versions('usable', 'repeated_ids', 'contact_id',
+        'loaded_at desc, updated_at desc, raw_values desc', sort_all=is_incremental()) }}
 )
 
 select * from versions

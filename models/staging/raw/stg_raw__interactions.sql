@@ -10,9 +10,8 @@
     identity arrived (or changed) since the last run are re-attributed. processed_at marks the
     run that wrote a row: downstream models read only rows newer than their own. -#}
 
-{%- set epoch = lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
-{%- set watermark = 'coalesce((select max(loaded_at) from ' ~ this ~ '), ' ~ epoch ~ ')' if is_incremental()
-    else epoch %}
+{%- set watermark = lead_scoring.loaded_watermark(this) if is_incremental()
+    else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
 
 with arrived as (
     select
@@ -28,7 +27,11 @@ with arrived as (
         url,
         duration_seconds,
         amount,
-        {{ lead_scoring.regex_replace_all('tags', "'\\s*,\\s*'", "','") }} as tags,
+        -- spaces around commas dropped; only lists (a comma) can have any, so only they pay the regex
+        case
+            when tags like '%,%' then {{ lead_scoring.regex_replace_all('tags', "'\\s*,\\s*'", "','") }}
+            else tags
+        end as tags,
         properties,
         loaded_at
     from {{ ref('base_raw__interactions') }}
@@ -74,16 +77,17 @@ candidates as (
     {%- endif %}
 ),
 
+repeated_ids as (
+    -- event ids with more than one candidate row (replays): only these need ranking
+    {{ lead_scoring.repeated_keys('candidates', 'event_id') }}
+),
+
+-- a first build ranks only repeated ids; an increment is small, and its candidates scan
+-- the stored anonymous events, so it is ranked whole in one pass
 latest as (
-    select
-        *,
-        row_number() over (
-            partition by event_id
-            order by
-                loaded_at desc, occurred_at desc, event_type desc,
-                coalesce(raw_contact_id, anonymous_id) desc, url desc, properties desc
-        ) as version_rank
-    from candidates
+    {{ lead_scoring.rank_versions('candidates', 'repeated_ids', 'event_id',
+        'loaded_at desc, occurred_at desc, event_type desc, coalesce(raw_contact_id, anonymous_id) desc, '
+        ~ 'url desc, properties desc', sort_all=is_incremental()) }}
 )
 
 select

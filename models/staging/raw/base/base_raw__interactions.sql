@@ -1,10 +1,11 @@
 {#- A time further ahead of its own arrival than the allowed clock skew is a bad clock.
     Measured against loaded_at, not the run time, so a row's fate never depends on when dbt runs. -#}
 {%- set future_limit = dbt.dateadd('hour', var('max_future_skew_hours'), 'loaded_at') -%}
+{%- set occurred_at = lead_scoring.typed_raw_column('occurred_at', 'timestamp',
+    lead_scoring.column_types(source('raw', 'interactions'))) -%}
 select {{ lead_scoring.base_select('interactions', ['event_id', 'event_type', 'occurred_at'], [
     ["nullif(trim(contact_id), '') is null and nullif(trim(anonymous_id), '') is null",
      'no contact_id and no anonymous_id'],
-    [lead_scoring.try_cast("nullif(trim(" ~ lead_scoring.as_text('occurred_at') ~ "), '')", dbt.type_timestamp())
-        ~ ' > ' ~ future_limit, 'occurred_at in the future'],
+    [occurred_at ~ ' > ' ~ future_limit, 'occurred_at in the future'],
 ]) }}
 from {{ lead_scoring.raw_relation('interactions') }}

@@ -1,0 +1,47 @@
+{#- Primary-key test for incremental tables whose every written row carries the run's stamp
+    (processed_at): fails for every combination of `columns` that occurs more than once among
+    all rows, looking only at combinations that rows of the newest run carry. A duplicate needs
+    a written row, and rows of earlier runs were checked by those runs' builds, so an
+    incremental build checks its increment against all history without grouping all of it.
+    When every row is from the newest run (a first or full-refresh build), or with
+    --vars '{full_checks: true}', all combinations are checked. -#}
+{% test unique_recent(model, columns, stamp_column='processed_at') %}
+{%- set scoped = not var('full_checks', false) -%}
+{%- if scoped and execute -%}
+    {%- set relation = adapter.get_relation(database=model.database, schema=model.schema,
+        identifier=model.identifier) -%}
+    {%- if relation is none -%}
+        {%- set scoped = false -%}
+    {%- else -%}
+        {%- set older = run_query('select count(*) from (select 1 from ' ~ model ~ ' where ' ~ stamp_column
+            ~ ' < (select max(' ~ stamp_column ~ ') from ' ~ model ~ ') limit 1) as older_rows') -%}
+        {%- set scoped = older.rows[0][0] > 0 -%}
+    {%- endif -%}
+{%- endif %}
+{%- if scoped %}
+with recent_keys as (
+    select distinct
+        {%- for column in columns %}
+        {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ model }}
+    where {{ stamp_column }} = (select max(newest.{{ stamp_column }}) from {{ model }} as newest)
+)
+{%- endif %}
+
+select
+    {%- for column in columns %}
+    checked.{{ column }},
+    {%- endfor %}
+    count(*) as occurrences
+from {{ model }} as checked
+{%- if scoped %}
+inner join recent_keys
+    on
+    {%- for column in columns %}
+        checked.{{ column }} = recent_keys.{{ column }}{{ ' and' if not loop.last }}
+    {%- endfor %}
+{%- endif %}
+group by {% for column in columns %}checked.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+having count(*) > 1
+{% endtest %}
