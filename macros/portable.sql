@@ -166,6 +166,9 @@
 {% macro default__sorted_text_agg(expr, separator) -%}
     {{ dbt.listagg(expr, separator, 'order by ' ~ expr) }}
 {%- endmacro %}
+{% macro duckdb__sorted_text_agg(expr, separator) -%}
+    string_agg({{ expr }}, {{ separator }} order by {{ expr }})
+{%- endmacro %}
 {% macro spark__sorted_text_agg(expr, separator) -%}
     array_join(array_sort(collect_list({{ expr }})), {{ separator }})
 {%- endmacro %}
@@ -179,5 +182,8 @@
     {{ dbt.concat(parts) }}
 {%- endmacro %}
 {% macro duckdb__concat_text(parts) -%}
+    concat({{ parts | join(', ') }})
+{%- endmacro %}
+{% macro spark__concat_text(parts) -%}
     concat({{ parts | join(', ') }})
 {%- endmacro %}
