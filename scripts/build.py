@@ -10,10 +10,15 @@
   $LEAD_SCORING_READ_DB (default: <database>_read.duckdb). BI tools and CRM exports open that
   file read-only; a reader that has it open keeps its consistent snapshot until it reconnects.
   A failed build publishes nothing, so the read copy keeps the last good scores.
+- Nothing new, nothing done: a build with a fixed `as_of` whose inputs (raw tables' row counts
+  and newest loaded_at, the project's files, the dbt arguments) equal those of the build that
+  produced the read copy would write the same rows again, so it is skipped (exit 0, a message
+  says so). `--force` builds anyway; `--full-refresh` and builds without `as_of` always run.
 """
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import sys
 from datetime import datetime, timezone
@@ -24,6 +29,8 @@ import duckdb
 REPO = Path(__file__).resolve().parent.parent
 PUBLISHED_SCHEMAS = ("marts", "rules")
 BUSY_EXIT = 75
+# What the published marts are a function of, besides the raw data: hashed for the no-op check.
+PROJECT_INPUTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 
 
 def database_path() -> Path:
@@ -75,7 +82,7 @@ def release_dbt_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-def publish(db: Path, target: Path) -> dict[str, int]:
+def publish(db: Path, target: Path, fingerprint: str | None = None) -> dict[str, int]:
     """Copy the published schemas into a new file and swap it in atomically."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -95,7 +102,8 @@ def publish(db: Path, target: Path) -> dict[str, int]:
             counts[f"{schema}.{name}"] = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
         con.execute("create table marts._publication as select current_timestamp as published_at, "
                     "(select max(scored_at) from marts.fct_lead_scores) as scored_at, "
-                    "(select max(rules_version) from marts.fct_lead_scores) as rules_version")
+                    "(select max(rules_version) from marts.fct_lead_scores) as rules_version, "
+                    "cast(? as varchar) as build_fingerprint", [fingerprint])
         con.execute("detach src")
         con.execute("checkpoint")
     finally:
@@ -104,16 +112,81 @@ def publish(db: Path, target: Path) -> dict[str, int]:
     return counts
 
 
+def fixed_as_of(argv: list[str]) -> bool:
+    """True when the dbt arguments pin var as_of (without it every build scores a new 'now')."""
+    import yaml
+
+    for i, arg in enumerate(argv):
+        text = argv[i + 1] if arg == "--vars" and i + 1 < len(argv) else (
+            arg.split("=", 1)[1] if arg.startswith("--vars=") else None)
+        if text is not None:
+            try:
+                values = yaml.safe_load(text) or {}
+            except yaml.YAMLError:
+                return False
+            return isinstance(values, dict) and str(values.get("as_of") or "").strip() != ""
+    return False
+
+
+def build_fingerprint(db: Path, argv: list[str]) -> str | None:
+    """A hash of everything a build reads; None when the database cannot be inspected."""
+    import dbt.version
+
+    digest = hashlib.sha256()
+    digest.update(repr((str(db), argv, dbt.version.__version__)).encode())
+    for part in PROJECT_INPUTS:
+        root = REPO / part
+        for path in sorted(root.rglob("*") if root.is_dir() else [root]):
+            if path.is_file():
+                digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        # row counts come from table metadata; max(loaded_at) is one column scan
+        for (table,) in con.execute("select table_name from duckdb_tables() where schema_name = 'raw' "
+                                    "order by table_name").fetchall():
+            columns = con.execute("select column_name, data_type from duckdb_columns() where schema_name = 'raw' "
+                                  "and table_name = ? order by column_index", [table]).fetchall()
+            newest = "max(loaded_at)" if any(c == "loaded_at" for c, _ in columns) else "null"
+            state = con.execute(f'select count(*), cast({newest} as varchar) from raw."{table}"').fetchone()
+            digest.update(repr((table, columns, state)).encode())
+    finally:
+        con.close()
+    return digest.hexdigest()
+
+
+def published_fingerprint(target: Path) -> str | None:
+    if not target.exists():
+        return None
+    try:
+        with duckdb.connect(str(target), read_only=True) as con:
+            return con.execute("select build_fingerprint from marts._publication").fetchone()[0]
+    except (duckdb.Error, TypeError):
+        return None
+
+
 def main(argv: list[str]) -> int:
     db = database_path()
     os.environ["LEAD_SCORING_DB"] = str(db)
     os.environ.setdefault("DBT_PROFILES_DIR", str(REPO))
+    force = "--force" in argv
+    argv = [arg for arg in argv if arg != "--force"]
     try:
         lock = BuildLock(db).__enter__()
     except SystemExit as exc:
         print(exc, file=sys.stderr)
         return BUSY_EXIT
     try:
+        target = read_copy_path(db)
+        fingerprint = None
+        if fixed_as_of(argv) and "--full-refresh" not in argv and db.exists():
+            fingerprint = build_fingerprint(db, argv)
+            if not force and fingerprint is not None and fingerprint == published_fingerprint(target):
+                print(f"build: nothing new since the build published in {target} (same raw data, project "
+                      "and arguments); skipped. --force builds anyway.")
+                return 0
         from dbt.cli.main import dbtRunner
 
         result = dbtRunner().invoke(["build", "--project-dir", str(REPO), *argv])
@@ -121,8 +194,7 @@ def main(argv: list[str]) -> int:
         if not result.success:
             print("build: dbt build failed; the read copy was not changed.", file=sys.stderr)
             return 1
-        target = read_copy_path(db)
-        counts = publish(db, target)
+        counts = publish(db, target, fingerprint)
         print(f"build: published {len(counts)} relations to {target}")
         return 0
     finally:

@@ -118,3 +118,58 @@ def test_killed_build_then_rerun_equals_uninterrupted(tmp_path, before_batch_2, 
     proc.wait()
     assert start_build(victim, AS_OF_2).wait(timeout=300) == 0
     assert victim.mart_snapshot() == expected
+
+
+def run_build(project: Project, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LEAD_SCORING_DB": project.db}
+    env.pop("LEAD_SCORING_READ_DB", None)
+    return subprocess.run([sys.executable, str(project.root / "scripts" / "build.py"), "--quiet", *args],
+                          env=env, capture_output=True, text=True, timeout=300)
+
+
+def published_at(project: Project):
+    with duckdb.connect(read_copy(project), read_only=True) as con:
+        return con.execute("select published_at from marts._publication").fetchone()[0]
+
+
+def test_rerun_with_nothing_new_is_skipped(tmp_path, demo_data):
+    project = Project(tmp_path / "p")
+    load_directory(project.db, demo_data / "batch_1", "2026-06-01 00:00:00")
+    pinned = ["--vars", json.dumps({"as_of": AS_OF_1})]
+    assert run_build(project, *pinned).returncode == 0
+    first = published_at(project)
+
+    skipped = run_build(project, *pinned)
+    assert skipped.returncode == 0 and "nothing new" in skipped.stdout, skipped.stderr
+    assert published_at(project) == first
+
+    # each input the marts depend on makes the next build run: new raw rows, a rule edit,
+    # other arguments; --force always builds
+    load_directory(project.db, demo_data / "batch_2", "2026-07-01 00:00:00")
+    after_load = run_build(project, *pinned)
+    assert after_load.returncode == 0 and "nothing new" not in after_load.stdout
+    second = published_at(project)
+    assert second > first
+    assert "nothing new" in run_build(project, *pinned).stdout
+
+    rules = project.root / "seeds" / "behavior_rules.csv"
+    rules.write_text(rules.read_text().replace(",email_open,,,,1,", ",email_open,,,,2,"))
+    assert "nothing new" not in run_build(project, *pinned).stdout
+    third = published_at(project)
+    assert third > second
+
+    assert "nothing new" not in run_build(project, "--vars", json.dumps({"as_of": AS_OF_2})).stdout
+    forced = run_build(project, "--force", "--vars", json.dumps({"as_of": AS_OF_2}))
+    assert forced.returncode == 0 and "nothing new" not in forced.stdout
+    assert published_at(project) > third
+
+
+def test_only_a_pinned_as_of_can_skip():
+    from build import fixed_as_of
+
+    assert fixed_as_of(["--vars", '{as_of: "2026-06-30 00:00:00"}'])
+    assert fixed_as_of(["--quiet", '--vars={"as_of": "2026-06-30"}'])
+    assert not fixed_as_of([])  # scores "now": a later build is a later scoring time
+    assert not fixed_as_of(["--vars", "{as_of: null}"])
+    assert not fixed_as_of(["--vars", "{crm_model_id: b2b_general}"])
+    assert not fixed_as_of(["--vars", "{as_of: ["])
