@@ -120,3 +120,12 @@
         {%- endif %}
     ) as ranked
 {%- endmacro %}
+
+{#- A select list naming `columns` (quoted), or * when the list is empty (at parse time). -#}
+{% macro column_list(columns) -%}
+    {%- for column in columns %}
+    {{ adapter.quote(column) }}{{ ',' if not loop.last }}
+    {%- else %}
+    *
+    {%- endfor %}
+{%- endmacro %}

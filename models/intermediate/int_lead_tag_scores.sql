@@ -1,16 +1,19 @@
 -- Per-interest scores: for each tag, the decayed points of the contact's scoring behaviour
 -- events that carry it (caps not applied; a tag listed twice on an event counts once).
 -- Tag lists repeat across events, so each distinct list is split once into its distinct tags
--- and events join that small table, instead of every event's list being split.
+-- and events join that small table, instead of every event's list being split. An event
+-- scoring under several rules of a model is summed to one row first, so event_count is a
+-- plain count (a distinct count per group costs far more).
 with scored as (
     select
         model_id,
         contact_id,
         event_id,
         tags,
-        points
+        sum(points) as points
     from {{ ref('int_behavior_scored_events') }}
     where tags is not null
+    group by model_id, contact_id, event_id, tags
 ),
 
 list_tags as (
@@ -31,7 +34,7 @@ select
     scored.contact_id,
     list_tags.tag,
     cast(round(sum(scored.points), 6) as {{ lead_scoring.type_double() }}) as tag_score,
-    cast(count(distinct scored.event_id) as {{ dbt.type_int() }}) as event_count
+    cast(count(*) as {{ dbt.type_int() }}) as event_count
 from scored
 inner join list_tags
     on scored.tags = list_tags.tags

@@ -7,6 +7,9 @@
 
 -- One row per account: the latest usable version. Incremental on loaded_at, like
 -- stg_raw__contacts: only accounts with a usable row in a newer raw batch are replaced.
+{#- rejection_reason (always NULL here) and raw_values (the widest column; only the ranking of
+    repeated ids reads it) are not stored: nothing downstream reads them. -#}
+{%- set kept_columns = lead_scoring.column_names(ref('base_raw__accounts'), ['rejection_reason', 'raw_values']) %}
 {%- set watermark = lead_scoring.loaded_watermark(this) if is_incremental()
     else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
 
@@ -26,5 +29,6 @@ versions as (
         'loaded_at desc, updated_at desc, raw_values desc', sort_all=is_incremental()) }}
 )
 
-select * from versions
+select {{ lead_scoring.column_list(kept_columns) }}
+from versions
 where version_rank = 1
