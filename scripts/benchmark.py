@@ -7,11 +7,14 @@ Measures, as separate processes (median of --runs), with peak memory (max RSS) o
   (a) full `dbt build` on freshly loaded raw data
   (b) incremental `dbt build` after appending 1% new events
   (c) `dbt build` again with nothing new
+  (c') the same rerun through scripts/build.py, which skips a build whose inputs are unchanged
   (d) baseline: one DuckDB SQL query computing the same per-contact totals from the raw tables
   pandas: the same totals computed in pandas
 The benchmark rule set (benchmarks/rules) is restricted to what one query can express: plain
 per-event points, caps, lookback and decay. The baseline's totals are checked against
 marts.fct_lead_scores before any time is reported, so the comparison is honest.
+The first run's dbt node timings (target/run_results.json) are kept in --work as
+profile_<step>.json, and --profile N prints the N slowest nodes of each build.
 """
 from __future__ import annotations
 
@@ -122,6 +125,20 @@ def timed(cmd: list[str], env: dict) -> tuple[float, int, float, str]:
     return seconds, rss, cpu, proc.stdout
 
 
+def profile(run_results: Path, top: int) -> list[str]:
+    """The slowest nodes of one dbt invocation, and the totals for models, tests and seeds."""
+    results = json.loads(run_results.read_text())["results"]
+    totals: dict[str, float] = {}
+    for r in results:
+        kind = r["unique_id"].split(".")[0]
+        totals[kind] = totals.get(kind, 0.0) + r["execution_time"]
+    lines = [f"  {len(results)} nodes, node time {sum(totals.values()):.1f} s ("
+             + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(totals.items())) + ")"]
+    for r in sorted(results, key=lambda r: -r["execution_time"])[:top]:
+        lines.append(f"  {r['execution_time']:8.2f} s  {r['unique_id'].split('.', 2)[-1]}")
+    return lines
+
+
 def setup_project(work: Path) -> Path:
     project = work / "project"
     if project.exists():
@@ -170,9 +187,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="working directory (kept; data is reused)")
     parser.add_argument("--threads", default=os.environ.get("LEAD_SCORING_THREADS", "2"))
     parser.add_argument("--memory-limit", default=os.environ.get("LEAD_SCORING_MEMORY_LIMIT", "12GB"))
+    parser.add_argument("--no-pandas", action="store_true",
+                        help="skip the pandas timing (it holds every event in memory: about 36 GiB at 100M)")
+    parser.add_argument("--profile", type=int, default=8, metavar="N",
+                        help="print the N slowest dbt nodes of each build of the first run (0: none)")
     parser.add_argument("--baseline-only", action="store_true",
                         help="reuse the database of an earlier run in --work; time only (d) and pandas")
     args = parser.parse_args(argv)
+    # the generator and the loader honour the same limit as the builds
+    os.environ["LEAD_SCORING_MEMORY_LIMIT"] = args.memory_limit
     work = args.work or Path(tempfile.mkdtemp(prefix="lead_scoring_bench_"))
     work.mkdir(parents=True, exist_ok=True)
     base, increment = generate(work, args.contacts, args.events)
@@ -184,22 +207,41 @@ def main(argv: list[str] | None = None) -> int:
     dbt = [str(Path(PY).with_name("dbt")), "build", "--project-dir", str(project), "--quiet",
            "--vars", json.dumps({"as_of": AS_OF})]
     load = [PY, str(REPO / "scripts" / "load_raw.py")]
+    build_py = [PY, str(project / "scripts" / "build.py"), "--quiet", "--vars", json.dumps({"as_of": AS_OF})]
+    run_results = project / "target" / "run_results.json"
 
-    results: dict[str, list[tuple[float, int, float]]] = {k: [] for k in ["full", "incremental", "rerun", "baseline", "pandas"]}
+    def keep_profile(step: str, run: int) -> None:
+        if run == 0:
+            shutil.copy(run_results, work / f"profile_{step}.json")
+
+    steps = ["full", "incremental", "rerun", "rerun_build_py", "baseline", "pandas"]
+    results: dict[str, list[tuple[float, int, float]]] = {k: [] for k in steps}
     if not args.baseline_only:
         for f in [raw_db, db]:
             f.unlink(missing_ok=True)
+            f.with_name(f.name + ".wal").unlink(missing_ok=True)  # a killed run's log would replay
         subprocess.run([*load, str(base), "--db", str(raw_db), "--loaded-at", "2026-06-30 01:00:00"], check=True)
     for run in range(0 if args.baseline_only else args.runs):
         shutil.copy(raw_db, db)
+        db.with_name(db.stem + "_read" + db.suffix).unlink(missing_ok=True)
         results["full"].append(timed(dbt, env)[:3])
+        keep_profile("full", run)
         subprocess.run([*load, str(increment), "--db", str(db), "--loaded-at", "2026-06-30 02:00:00"], check=True,
                        stdout=subprocess.DEVNULL)
         results["incremental"].append(timed(dbt, env)[:3])
+        keep_profile("incremental", run)
         results["rerun"].append(timed(dbt, env)[:3])
+        keep_profile("rerun", run)
+        # build.py publishes the read copy with its input fingerprint (untimed), then the timed
+        # rerun finds nothing new
+        subprocess.run(build_py, env=env, check=True, stdout=subprocess.DEVNULL)
+        seconds, rss, cpu, out = timed(build_py, env)
+        if "nothing new" not in out:
+            raise SystemExit(f"benchmark: scripts/build.py rebuilt although nothing changed:\n{out}")
+        results["rerun_build_py"].append((seconds, rss, cpu))
         print(f"run {run + 1}/{args.runs}: full {results['full'][-1][0]:.1f}s, incremental "
-              f"{results['incremental'][-1][0]:.1f}s, rerun {results['rerun'][-1][0]:.1f}s "
-              f"(cpu {results['full'][-1][2]:.0f}/{results['incremental'][-1][2]:.0f}/"
+              f"{results['incremental'][-1][0]:.1f}s, rerun {results['rerun'][-1][0]:.1f}s, "
+              f"build.py rerun {seconds:.2f}s (cpu {results['full'][-1][2]:.0f}/{results['incremental'][-1][2]:.0f}/"
               f"{results['rerun'][-1][2]:.0f}s)", flush=True)
 
     # Baseline and pandas read the same raw data (base + increment) and rules as the last build.
@@ -220,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
             f"config={{'threads': {args.threads}, 'memory_limit': '{args.memory_limit}'}}); "
             "con.execute('pragma disable_progress_bar'); "
             f"print(len(con.execute('''{baseline_sql}''').fetchall()))"), str(db)], env)[:3])
-        results["pandas"].append(timed([PY, "-c", PANDAS_CODE, str(db), AS_OF], env)[:3])
+        if not args.no_pandas:
+            results["pandas"].append(timed([PY, "-c", PANDAS_CODE, str(db), AS_OF], env)[:3])
 
     results = {k: v for k, v in results.items() if v}
     med = {k: statistics.median(t for t, _, _ in v) for k, v in results.items()}
@@ -234,17 +277,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"baseline totals checked equal to fct_lead_scores for {baseline_rows:,} contacts")
     print(f"{'step':<28}{'median s':>10}{'cpu s':>10}{'peak MiB':>10}{'events/s':>14}")
     labels = {"full": "(a) full dbt build", "incremental": "(b) incremental (+1%)", "rerun": "(c) rerun, nothing new",
-              "baseline": "(d) baseline SQL query", "pandas": "pandas"}
+              "rerun_build_py": "(c') rerun via build.py", "baseline": "(d) baseline SQL query", "pandas": "pandas"}
     for k, label in labels.items():
         if k not in med:
             continue
         rate = (events // 100 if k == "incremental" else events) / med[k]
         print(f"{label:<28}{med[k]:>10.2f}{cpu[k]:>10.1f}{peak[k] / 1024:>10.0f}{rate:>14,.0f}")
+    ratios = []
     if "full" in med:
-        print(f"ratios: a/d {med['full'] / med['baseline']:.2f}  b/a {med['incremental'] / med['full']:.2f}  "
-              f"c/a {med['rerun'] / med['full']:.2f}  pandas/d {med['pandas'] / med['baseline']:.2f}")
-    else:
-        print(f"ratio: pandas/d {med['pandas'] / med['baseline']:.2f}")
+        ratios += [f"a/d {med['full'] / med['baseline']:.2f}", f"b/a {med['incremental'] / med['full']:.2f}",
+                   f"c/a {med['rerun'] / med['full']:.2f}", f"c'/a {med['rerun_build_py'] / med['full']:.3f}"]
+    if "pandas" in med:
+        ratios.append(f"pandas/d {med['pandas'] / med['baseline']:.2f}")
+    print("ratios: " + "  ".join(ratios))
+    for step in ["full", "incremental", "rerun"] if args.profile and "full" in med else []:
+        print(f"\nslowest dbt nodes, {labels[step]} (first run; {work / f'profile_{step}.json'}):")
+        print("\n".join(profile(work / f"profile_{step}.json", args.profile)))
     return 0
 
 

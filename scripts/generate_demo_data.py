@@ -13,8 +13,10 @@ Conversions depend on fit and behaviour, so scores can be judged against outcome
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -300,9 +302,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    con = duckdb.connect()
-    build(con, args.contacts, args.events, args.seed, args.batches, args.end)
-    counts = write(con, args.out, args.batches, args.format)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    # A scratch database file, not an in-memory one: at 100M events the work tables are larger
+    # than memory, and only tables in a file can spill to disk.
+    with tempfile.TemporaryDirectory(prefix=".generate_", dir=args.out.parent) as scratch:
+        con = duckdb.connect(str(Path(scratch) / "generate.duckdb"), config={
+            "memory_limit": os.environ.get("LEAD_SCORING_MEMORY_LIMIT", "8GB"),
+            "temp_directory": str(Path(scratch) / "spill")})
+        try:
+            build(con, args.contacts, args.events, args.seed, args.batches, args.end)
+            counts = write(con, args.out, args.batches, args.format)
+        finally:
+            con.close()
     print(f"generated {', '.join(f'{t}={n}' for t, n in counts.items())} in "
           f"{time.perf_counter() - started:.1f}s -> {args.out}")
     return 0

@@ -90,7 +90,9 @@ def stage_file(con, table: str, path: Path, idx: int) -> tuple[str, list[str]]:
 def load_directory(db_path: str, directory: Path, loaded_at: str | None = None) -> dict[str, int]:
     files = discover(directory)
     stamp = loaded_at or datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
-    con = duckdb.connect(db_path)
+    # staged files are temp tables; with a memory limit they spill to disk instead of filling memory
+    limit = os.environ.get("LEAD_SCORING_MEMORY_LIMIT")
+    con = duckdb.connect(db_path, config={"memory_limit": limit} if limit else {})
     try:
         create_all_raw_tables(con)
         schema = raw_schema(con)
