@@ -281,8 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     for k, label in labels.items():
         if k not in med:
             continue
-        rate = (events // 100 if k == "incremental" else events) / med[k]
-        print(f"{label:<28}{med[k]:>10.2f}{cpu[k]:>10.1f}{peak[k] / 1024:>10.0f}{rate:>14,.0f}")
+        # a rerun processes no events: no rate
+        rate = "n/a" if k.startswith("rerun") else f"{(events // 100 if k == 'incremental' else events) / med[k]:,.0f}"
+        print(f"{label:<28}{med[k]:>10.2f}{cpu[k]:>10.1f}{peak[k] / 1024:>10.0f}{rate:>14}")
     ratios = []
     if "full" in med:
         ratios += [f"a/d {med['full'] / med['baseline']:.2f}", f"b/a {med['incremental'] / med['full']:.2f}",
