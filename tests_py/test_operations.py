@@ -27,11 +27,11 @@ def demo_data(tmp_path_factory):
     return data
 
 
-def start_build(project: Project, as_of: str) -> subprocess.Popen:
+def start_build(project: Project, as_of: str, *args: str) -> subprocess.Popen:
     env = {**os.environ, "LEAD_SCORING_DB": project.db}
     env.pop("LEAD_SCORING_READ_DB", None)
     return subprocess.Popen(
-        [sys.executable, str(project.root / "scripts" / "build.py"), "--quiet", "--vars",
+        [sys.executable, str(project.root / "scripts" / "build.py"), "--quiet", *args, "--vars",
          json.dumps({"as_of": as_of})],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -120,11 +120,12 @@ def test_killed_build_then_rerun_equals_uninterrupted(tmp_path, before_batch_2, 
     assert victim.mart_snapshot() == expected
 
 
-def run_build(project: Project, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LEAD_SCORING_DB": project.db}
-    env.pop("LEAD_SCORING_READ_DB", None)
-    return subprocess.run([sys.executable, str(project.root / "scripts" / "build.py"), "--quiet", *args],
-                          env=env, capture_output=True, text=True, timeout=300)
+def run_build(project: Project, as_of: str, *args: str) -> str:
+    """A successful build.py run's standard output."""
+    proc = start_build(project, as_of, *args)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    return out
 
 
 def published_at(project: Project):
@@ -135,33 +136,44 @@ def published_at(project: Project):
 def test_rerun_with_nothing_new_is_skipped(tmp_path, demo_data):
     project = Project(tmp_path / "p")
     load_directory(project.db, demo_data / "batch_1", "2026-06-01 00:00:00")
-    pinned = ["--vars", json.dumps({"as_of": AS_OF_1})]
-    assert run_build(project, *pinned).returncode == 0
+    run_build(project, AS_OF_1)
     first = published_at(project)
 
-    skipped = run_build(project, *pinned)
-    assert skipped.returncode == 0 and "nothing new" in skipped.stdout, skipped.stderr
+    assert "nothing new" in run_build(project, AS_OF_1)
     assert published_at(project) == first
 
     # each input the marts depend on makes the next build run: new raw rows, a rule edit,
-    # other arguments; --force always builds
+    # another as_of; --force always builds
     load_directory(project.db, demo_data / "batch_2", "2026-07-01 00:00:00")
-    after_load = run_build(project, *pinned)
-    assert after_load.returncode == 0 and "nothing new" not in after_load.stdout
+    assert "nothing new" not in run_build(project, AS_OF_1)
     second = published_at(project)
     assert second > first
-    assert "nothing new" in run_build(project, *pinned).stdout
+    assert "nothing new" in run_build(project, AS_OF_1)
 
     rules = project.root / "seeds" / "behavior_rules.csv"
     rules.write_text(rules.read_text().replace(",email_open,,,,1,", ",email_open,,,,2,"))
-    assert "nothing new" not in run_build(project, *pinned).stdout
+    assert "nothing new" not in run_build(project, AS_OF_1)
     third = published_at(project)
     assert third > second
 
-    assert "nothing new" not in run_build(project, "--vars", json.dumps({"as_of": AS_OF_2})).stdout
-    forced = run_build(project, "--force", "--vars", json.dumps({"as_of": AS_OF_2}))
-    assert forced.returncode == 0 and "nothing new" not in forced.stdout
+    assert "nothing new" not in run_build(project, AS_OF_2)
+    assert "nothing new" not in run_build(project, AS_OF_2, "--force")
     assert published_at(project) > third
+
+
+def test_build_that_spills_to_disk_completes(tmp_path, monkeypatch):
+    """dbt-duckdb re-applies profile `settings` on every cursor and DuckDB refuses a new
+    temp_directory once a query has spilled; with temp_directory among the settings this build
+    failed ('Cannot switch temporary directory'), as the 100M-event benchmark build did."""
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "generate_demo_data.py"), "--out", str(data),
+                    "--contacts", "20000", "--events", "400000", "--seed", "42"], check=True, capture_output=True)
+    project = Project(tmp_path / "p")
+    load_directory(project.db, data, "2026-06-30 01:00:00")
+    monkeypatch.setenv("LEAD_SCORING_MEMORY_LIMIT", "80MB")  # the event sorts spill at this limit
+    monkeypatch.setenv("LEAD_SCORING_THREADS", "1")
+    project.build(as_of="2026-06-30 00:00:00")
+    assert project.query("select count(*) from marts.fct_lead_scores")[0][0] > 0
 
 
 def test_only_a_pinned_as_of_can_skip():
