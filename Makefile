@@ -11,9 +11,10 @@ DEMO_EVENTS ?= 120000
 
 .PHONY: demo test test-spark lint build bench calibrate-demo x-education clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 demo: $(VENV)/.installed
