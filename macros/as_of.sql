@@ -24,3 +24,14 @@
 {% macro loaded_watermark(relation) -%}
     coalesce((select max(loaded_at) from {{ relation }}), {{ lead_scoring.timestamp_literal('1900-01-01 00:00:00') }})
 {%- endmacro %}
+
+{#- The newest run stamp (processed_at) an incremental staging table wrote (1900-01-01 when
+    empty): the raw batches changed after it are the ones still to stage. -#}
+{% macro staged_progress(relation) -%}
+    {%- if 'processed_at' in lead_scoring.column_names(relation) -%}
+        coalesce((select max(processed_at) from {{ relation }}), {{ lead_scoring.timestamp_literal('1900-01-01 00:00:00') }})
+    {%- else -%}
+        {#- a table staged before processed_at existed: every batch is staged once more -#}
+        {{ lead_scoring.timestamp_literal('1900-01-01 00:00:00') }}
+    {%- endif -%}
+{%- endmacro %}

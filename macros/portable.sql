@@ -187,3 +187,23 @@
 {% macro spark__concat_text(parts) -%}
     concat({{ parts | join(', ') }})
 {%- endmacro %}
+
+{#- ISO text as a UTC timestamp, NULL when it does not parse. A trailing offset (+02:00, -0500,
+    Z) is applied; text without one is taken as UTC. -#}
+{% macro utc_timestamp(expr) -%}
+    {{ return(adapter.dispatch('utc_timestamp', 'lead_scoring')(expr)) }}
+{%- endmacro %}
+{% macro default__utc_timestamp(expr) -%}
+    cast({{ expr }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+{% macro duckdb__utc_timestamp(expr) -%}
+    case
+        when regexp_matches({{ expr }}, '[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? ?([+-][0-9]{2}(:?[0-9]{2})?|[zZ])$')
+            then cast(timezone('UTC', try_cast({{ expr }} as timestamptz)) as timestamp)
+        else try_cast({{ expr }} as timestamp)
+    end
+{%- endmacro %}
+{#- Spark parses offsets itself; the profile pins spark.sql.session.timeZone to UTC. -#}
+{% macro spark__utc_timestamp(expr) -%}
+    try_cast({{ expr }} as timestamp)
+{%- endmacro %}

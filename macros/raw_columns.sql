@@ -53,7 +53,16 @@
     {%- elif raw_types.get(column | lower) == sql_type -%}
         {{ column }}
     {%- else -%}
-        {{ lead_scoring.try_cast(lead_scoring.clean_text(column), lead_scoring.sql_type(type)) }}
+        {{ lead_scoring.parse_text(lead_scoring.clean_text(column), type) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Text as a contract type, NULL when it does not parse; times with an offset become UTC. -#}
+{% macro parse_text(expr, type) -%}
+    {%- if type == 'timestamp' -%}
+        {{ lead_scoring.utc_timestamp(expr) }}
+    {%- else -%}
+        {{ lead_scoring.try_cast(expr, lead_scoring.sql_type(type)) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -79,7 +88,7 @@
         {%- if raw_types.get(column | lower) != lead_scoring.sql_type(type) | lower | trim -%}
         {%- do checks.append([
             lead_scoring.clean_text(column) ~ ' is not null and '
-            ~ lead_scoring.try_cast(lead_scoring.clean_text(column), lead_scoring.sql_type(type)) ~ ' is null',
+            ~ lead_scoring.parse_text(lead_scoring.clean_text(column), type) ~ ' is null',
             'unparseable ' ~ column]) -%}
         {%- endif -%}
     {%- endfor -%}

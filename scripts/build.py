@@ -18,8 +18,10 @@
 from __future__ import annotations
 
 import fcntl
+import glob
 import hashlib
 import os
+import stat
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +31,8 @@ import duckdb
 REPO = Path(__file__).resolve().parent.parent
 PUBLISHED_SCHEMAS = ("marts", "rules")
 BUSY_EXIT = 75
+# New outputs (a first read copy) are private: they hold emails and scores.
+PRIVATE_MODE = 0o600
 # What the published marts are a function of, besides the raw data: hashed for the no-op check.
 PROJECT_INPUTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 
@@ -83,7 +87,11 @@ def release_dbt_duckdb() -> None:
 
 
 def publish(db: Path, target: Path, fingerprint: str | None = None) -> dict[str, int]:
-    """Copy the published schemas into a new file and swap it in atomically."""
+    """Copy the published schemas into a new file and swap it in atomically.
+
+    The new copy takes the replaced file's mode and group, so access granted to readers
+    survives a publish; a first copy is private to its owner (0600, narrowed by the umask)."""
+    remove_stale_copies(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     counts = {}
@@ -108,8 +116,35 @@ def publish(db: Path, target: Path, fingerprint: str | None = None) -> dict[str,
         con.execute("checkpoint")
     finally:
         con.close()
+    copy_access(target, tmp)
     os.replace(tmp, target)
     return counts
+
+
+def copy_access(existing: Path, new: Path) -> None:
+    """Give `new` the mode and group of `existing`, or owner-only access when it is new."""
+    if existing.exists():
+        st = existing.stat()
+        try:
+            os.chown(new, -1, st.st_gid)
+        except PermissionError:  # not a member of that group: the mode still applies
+            pass
+        os.chmod(new, stat.S_IMODE(st.st_mode))
+    else:
+        os.chmod(new, PRIVATE_MODE & ~current_umask())
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def remove_stale_copies(target: Path) -> None:
+    """Read-copy temp files of earlier publishes that died: one build runs at a time (the
+    caller holds the lock), so any that exist are left over."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp*"):
+        leftover.unlink(missing_ok=True)
 
 
 def fixed_as_of(argv: list[str]) -> bool:
@@ -167,6 +202,15 @@ def published_fingerprint(target: Path) -> str | None:
         return None
 
 
+def report_warnings(result) -> None:
+    """Data-test warnings (a batch mostly rejected, ...) on stderr, even under --quiet."""
+    for node_result in getattr(result.result, "results", None) or []:
+        if str(getattr(node_result, "status", "")) == "warn":
+            print(f"build: warning: {node_result.node.name}: {node_result.message}"
+                  + (" (see marts.rpt_rejected_rows)" if "rejected" in node_result.node.name else ""),
+                  file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
     db = database_path()
     os.environ["LEAD_SCORING_DB"] = str(db)
@@ -191,6 +235,7 @@ def main(argv: list[str]) -> int:
 
         result = dbtRunner().invoke(["build", "--project-dir", str(REPO), *argv])
         release_dbt_duckdb()
+        report_warnings(result)
         if not result.success:
             print("build: dbt build failed; the read copy was not changed.", file=sys.stderr)
             return 1

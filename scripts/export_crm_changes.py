@@ -15,6 +15,12 @@ duplicates a change:
 - with --url, rows are POSTed as JSON in batches, in (score_updated_at, contact_id) order, each
   with an Idempotency-Key; failures are retried with exponential back-off, and the cursor of
   the last accepted batch is saved, so a rerun resumes after it.
+
+Secrets: messages never show a URL's user, password or query values (they print as ***).
+Credentials in the URL (https://user:password@host/...) are sent as HTTP Basic auth; a token
+in $LEAD_SCORING_EXPORT_TOKEN is sent as `Authorization: Bearer <token>`, which keeps it out
+of the command line and shell history. Change files and the state file are created readable
+by their owner only (0600, narrowed by the umask); a file replaced keeps its mode and group.
 """
 from __future__ import annotations
 
@@ -24,7 +30,9 @@ import json
 import os
 import sys
 import time
+import base64
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import date, datetime
 from decimal import Decimal
@@ -36,6 +44,52 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 COLUMNS = ["contact_id", "email", "lead_score", "fit_score", "engagement_score", "lead_band", "is_sales_ready",
            "owner_id", "primary_interest", "score_updated_at", "payload_hash"]
+
+
+TOKEN_ENV = "LEAD_SCORING_EXPORT_TOKEN"
+
+
+def redact_url(url: str) -> str:
+    """The URL as it may be printed: user, password and query values replaced by ***."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            netloc = "***@" + netloc.rsplit("@", 1)[1]
+        query = urllib.parse.urlencode([(k, "***") for k, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)],
+                                       safe="*")
+        return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    except ValueError:
+        return "<unparseable URL>"
+
+
+def split_credentials(url: str) -> tuple[str, dict[str, str]]:
+    """The URL without userinfo, and the auth headers it (or the environment) asks for."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"--url must be an http(s) URL with a host, got {redact_url(url)}")
+    headers = {}
+    if parts.username is not None or parts.password is not None:
+        user = urllib.parse.unquote(parts.username or "")
+        password = urllib.parse.unquote(parts.password or "")
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        netloc = parts.netloc.rsplit("@", 1)[1]
+        url = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    token = os.environ.get(TOKEN_ENV)
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return url, headers
+
+
+def private_write(target: Path, write) -> None:
+    """write(tmp) then an atomic rename; the file is owner-only unless it existed already."""
+    from build import copy_access
+
+    tmp = target.with_name("." + target.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    write(tmp)
+    copy_access(target, tmp)
+    os.replace(tmp, target)
 
 
 def default_db() -> str:
@@ -52,9 +106,7 @@ def load_state(path: Path) -> dict:
 
 def save_state(path: Path, state: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(state, indent=2))
-    os.replace(tmp, path)
+    private_write(path, lambda tmp: tmp.write_text(json.dumps(state, indent=2)))
 
 
 def fetch(db: str, watermark: str | None, until: str, cursor: list | None) -> list[dict]:
@@ -93,10 +145,11 @@ def write_file(rows: list[dict], out: Path, fmt: str, watermark: str | None, unt
     out.mkdir(parents=True, exist_ok=True)
     stamp = lambda t: (t or "start").replace(" ", "T").replace(":", "")  # noqa: E731
     target = out / f"crm_changes_{stamp(watermark)}__{stamp(until)}.{fmt}"
-    tmp = target.with_name("." + target.name + ".tmp")
-    if fmt == "jsonl":
-        tmp.write_text("".join(json.dumps(jsonable(r)) + "\n" for r in rows))
-    else:
+
+    def write(tmp: Path) -> None:
+        if fmt == "jsonl":
+            tmp.write_text("".join(json.dumps(jsonable(r)) + "\n" for r in rows))
+            return
         with duckdb.connect() as con:
             con.execute("create table export (" + ", ".join(
                 f"{c} {'timestamp' if c == 'score_updated_at' else 'varchar'}" for c in COLUMNS) + ")")
@@ -105,23 +158,26 @@ def write_file(rows: list[dict], out: Path, fmt: str, watermark: str | None, unt
                                 [[None if r[c] is None else (r[c] if c == 'score_updated_at' else str(r[c]))
                                   for c in COLUMNS] for r in rows])
             options = "(format parquet)" if fmt == "parquet" else "(format csv, header true)"
-            con.execute(f"copy (select * from export order by score_updated_at, contact_id) to '{tmp}' {options}")
-    os.replace(tmp, target)
+            path_literal = "'" + str(tmp).replace("'", "''") + "'"
+            con.execute(f"copy (select * from export order by score_updated_at, contact_id) to {path_literal} {options}")
+
+    private_write(target, write)
     return target
 
 
-def post_batch(url: str, rows: list[dict], key: str, retries: int, backoff: float, timeout: float) -> None:
+def post_batch(url: str, headers: dict[str, str], rows: list[dict], key: str, retries: int, backoff: float,
+               timeout: float) -> None:
     body = json.dumps({"idempotency_key": key, "rows": [jsonable(r) for r in rows]}).encode()
     for attempt in range(retries + 1):
         request = urllib.request.Request(url, data=body, method="POST", headers={
-            "Content-Type": "application/json", "Idempotency-Key": key})
+            "Content-Type": "application/json", "Idempotency-Key": key, **headers})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 if 200 <= response.status < 300:
                     return
         except urllib.error.HTTPError as exc:
             if 400 <= exc.code < 500 and exc.code != 429:
-                raise RuntimeError(f"the CRM refused batch {key[:12]}: HTTP {exc.code}") from exc
+                raise RuntimeError(f"the CRM refused batch {key[:12]}: HTTP {exc.code}") from None
         except (urllib.error.URLError, TimeoutError, ConnectionError):
             pass
         if attempt < retries:
@@ -149,6 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backoff", type=float, default=0.5, help="first retry delay, seconds (doubles)")
     parser.add_argument("--timeout", type=float, default=30)
     args = parser.parse_args(argv)
+    if args.url:
+        try:
+            url, headers = split_credentials(args.url)
+        except ValueError as exc:
+            print(f"export: {exc}", file=sys.stderr)
+            return 2
     db = args.db or default_db()
     state_path = args.state or (args.out / ".crm_export_state.json" if args.out else Path("crm_export_state.json"))
     state = load_state(state_path)
@@ -172,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(0, len(rows), args.batch_size):
             batch = rows[i:i + args.batch_size]
             try:
-                post_batch(args.url, batch, batch_key(until, batch), args.retries, args.backoff, args.timeout)
+                post_batch(url, headers, batch, batch_key(until, batch), args.retries, args.backoff, args.timeout)
             except RuntimeError as exc:
                 print(f"export: {exc}; {sent} rows sent, progress saved; rerun to resume", file=sys.stderr)
                 return 1
@@ -180,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             last = batch[-1]
             state["pending"]["cursor"] = [jsonable(last)["score_updated_at"], last["contact_id"]]
             save_state(state_path, state)
-        print(f"export: {sent} changed rows sent to {args.url}")
+        print(f"export: {sent} changed rows sent to {redact_url(args.url)}")
     save_state(state_path, {"watermark": until, "pending": None})
     return 0
 

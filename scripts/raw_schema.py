@@ -88,6 +88,21 @@ REQUIRED_COLUMNS = {
     "conversions": ["conversion_id", "converted_at", "outcome"],
 }
 
+# Each table's id: one usable row per id is kept; repeats within a batch are reported.
+KEY_COLUMNS = {
+    "contacts": "contact_id",
+    "accounts": "account_id",
+    "interactions": "event_id",
+    "conversions": "conversion_id",
+}
+# How staging picks the kept version among rows with the same id and loaded_at (descending).
+DUPLICATE_RULES = {
+    "contacts": "latest updated_at, then the greatest raw values text",
+    "accounts": "latest updated_at, then the greatest raw values text",
+    "interactions": "latest occurred_at, then the greatest event_type, contact or anonymous id, url, properties",
+    "conversions": "latest converted_at, then the greatest raw values text",
+}
+
 
 def raw_schema(con) -> str:
     """The raw schema qualified by the database, so a file named raw.duckdb is not ambiguous."""

@@ -1,46 +1,38 @@
 {{ config(severity='warn') }}
 
--- Warns when the newest raw batch (table, loaded_at) of a table has a rejected share above
--- var('max_rejected_share'): a sign that an upstream export changed shape. Only the newest
--- batch is read: its loaded_at is looked up first and filters the raw scan, so the rejection
--- checks run on one batch. Rejected rows are counted from rpt_rejected_rows (which no model
--- reads) and batch sizes from raw, so this test does not hold back the staging models.
-{%- set tables = ['contacts', 'contact_attributes', 'accounts', 'interactions', 'identities', 'conversions'] %}
+-- Warns when a raw batch (table, loaded_at) that the latest run saw arrive or grow has a rejected
+-- share above var('max_rejected_share'): a sign that an upstream export changed shape. The
+-- batches come from stg_raw__load_batches (whatever their stamp, so a late backfill is checked
+-- too) and are looked up first, so the rejection checks run on those batches only. Rejected
+-- rows are counted from rpt_rejected_rows (which no model reads), so this test does not hold
+-- back the staging models.
 -- depends_on: {{ ref('rpt_rejected_rows') }}
-{%- for table in tables %}{% do source('raw', table) %}{% endfor %}
-{%- set newest = {} %}
+-- depends_on: {{ ref('stg_raw__load_batches') }}
+{%- set batches = [] %}
 {%- if execute %}
-    {%- for table in tables %}
-        {%- set relation = source('raw', table) %}
-        {%- if adapter.get_relation(database=relation.database, schema=relation.schema,
-            identifier=relation.identifier) is not none %}
-            {%- set found = run_query('select ' ~ lead_scoring.as_text('max(loaded_at)') ~ ' from '
-                ~ lead_scoring.raw_relation(table)) %}
-            {%- if found.rows[0][0] is not none %}
-                {%- do newest.update({table: found.rows[0][0]}) %}
-            {%- endif %}
-        {%- endif %}
+    {%- set found = run_query('select source_table, ' ~ lead_scoring.as_text('loaded_at') ~ ', row_count from '
+        ~ ref('stg_raw__load_batches') ~ ' where changed_at = (select max(changed_at) from '
+        ~ ref('stg_raw__load_batches') ~ ') order by source_table, loaded_at') %}
+    {%- for row in found.rows %}
+        {%- do batches.append(row) %}
     {%- endfor %}
 {%- endif %}
 
 with batches as (
-    {%- for table in tables if table in newest %}
+    {%- for table, loaded_at, row_count in batches %}
     select
         {{ lead_scoring.quoted(table) }} as source_table,
-        {{ lead_scoring.timestamp_literal(newest[table]) }} as loaded_at,
-        (
-            select count(*) from {{ lead_scoring.raw_relation(table) }}
-            where loaded_at = {{ lead_scoring.timestamp_literal(newest[table]) }}
-        ) as total_rows,
+        {{ lead_scoring.timestamp_literal(loaded_at) }} as loaded_at,
+        {{ row_count }} as total_rows,
         (
             select count(*) from {{ ref('rpt_rejected_rows') }}
             where
                 source_table = {{ lead_scoring.quoted(table) }}
-                and loaded_at = {{ lead_scoring.timestamp_literal(newest[table]) }}
+                and loaded_at = {{ lead_scoring.timestamp_literal(loaded_at) }}
         ) as rejected_rows
     union all
     {%- endfor %}
-    -- keeps the union valid when no table has a batch yet
+    -- keeps the union valid when no batch changed
     select
         cast(null as {{ dbt.type_string() }}) as source_table,
         cast(null as {{ dbt.type_timestamp() }}) as loaded_at,

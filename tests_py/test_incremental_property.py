@@ -1,8 +1,9 @@
 """Property: incremental builds after random batches equal one full refresh on the union.
 
 Random raw data (replays across batches, late events, anonymous events whose identity lands
-batches later, contact and custom-field updates, contacts moving account), a rule change
-between batches, and as_of moving forward, with `dbt build` after every batch. Then
+batches later, contact and custom-field updates, contacts moving account), load stamps that
+may go back or repeat from batch to batch (backfills, other loaders), a rule change between
+batches, and as_of moving forward, with `dbt build` after every batch. Then
 `dbt build --full-refresh` on the same database must give identical marts.
 LEAD_SCORING_PROPERTY_EXAMPLES sets the example count (default kept CI-sized).
 """
@@ -107,7 +108,9 @@ def histories(draw):
     for _ in range(n_batches):
         as_ofs.append(ts(as_of))
         as_of += timedelta(days=draw(st.integers(0, 20)), hours=draw(st.integers(0, 23)))
-    return batches, change, change_at, as_ofs
+    # not necessarily increasing: a batch may carry an earlier or the same stamp as the last
+    stamps = [ts(datetime(2026, 7, 10) + timedelta(days=draw(st.integers(0, 3)))) for _ in range(n_batches)]
+    return batches, change, change_at, as_ofs, stamps
 
 
 def intermediate_snapshot(project: Project) -> dict:
@@ -123,14 +126,13 @@ def intermediate_snapshot(project: Project) -> dict:
                                  HealthCheck.data_too_large])
 @given(history=histories())
 def test_incremental_equals_full_refresh(tmp_path_factory, history):
-    batches, change, change_at, as_ofs = history
+    batches, change, change_at, as_ofs, stamps = history
     project = Project(tmp_path_factory.mktemp("prop") / "project")
     project.write_seeds(**scenario.SEEDS)
     for i, batch in enumerate(batches):
         if change and i == change_at:
             project.write_seeds(**rule_change(scenario.SEEDS, change))
-        loaded_at = ts(datetime(2026, 7, 10) + timedelta(days=i))
-        project.load_raw(loaded_at, **{k: v for k, v in batch.items() if v})
+        project.load_raw(stamps[i], **{k: v for k, v in batch.items() if v})
         project.build(as_of=as_ofs[i])
     incremental = project.mart_snapshot()
     incremental_state = intermediate_snapshot(project)

@@ -4,7 +4,7 @@
     column is shadowed by the column. Only attributes some attribute or routing rule names are
     produced, so unused columns cost nothing. -#}
 -- depends_on: {{ ref('stg_raw__accounts') }}
-{%- set skip = ['loaded_at', 'rejection_reason', 'raw_values', 'version_rank'] %}
+{%- set skip = ['loaded_at', 'processed_at', 'rejection_reason', 'raw_values', 'version_rank'] %}
 {%- set contact_columns = lead_scoring.column_names(ref('stg_raw__contacts'), skip) %}
 {%- set account_columns = lead_scoring.column_names(ref('stg_raw__accounts'), skip) %}
 {%- set float_columns = lead_scoring.float_column_names(ref('stg_raw__contacts'))

@@ -6,14 +6,23 @@
 ) }}
 
 {#- Usable events, one row per event_id (latest loaded_at wins), attributed to a contact
-    directly or through raw.identities. Incremental on loaded_at; anonymous events whose
-    identity arrived (or changed) since the last run are re-attributed. processed_at marks the
-    run that wrote a row: downstream models read only rows newer than their own. -#}
+    directly or through raw.identities. Incremental on the raw batches changed since the last
+    run (stg_raw__load_batches), whatever their loaded_at; anonymous events whose identity
+    arrived (or changed) since the last run are re-attributed. processed_at marks the run that
+    wrote a row: downstream models read only rows newer than their own. -#}
 
-{%- set watermark = lead_scoring.loaded_watermark(this) if is_incremental()
+{%- set progress = lead_scoring.staged_progress(this) if is_incremental()
     else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
 
-with arrived as (
+with changed_batches as (
+    select loaded_at
+    from {{ ref('stg_raw__load_batches') }}
+    where
+        source_table = 'interactions'
+        and changed_at > {{ progress }}
+),
+
+arrived as (
     select
         event_id,
         contact_id as raw_contact_id,
@@ -37,7 +46,15 @@ with arrived as (
     from {{ ref('base_raw__interactions') }}
     where
         rejection_reason is null
-        and loaded_at > {{ watermark }}
+        and (
+            -- a raw table without load stamps (another loader) is read whole on every build
+            loaded_at is null
+            -- the range lets the engine skip old row groups; the list is exact
+            or (
+                loaded_at >= (select min(changed_batches.loaded_at) from changed_batches)
+                and loaded_at in (select changed_batches.loaded_at from changed_batches)
+            )
+        )
 ),
 
 {% if is_incremental() -%}
@@ -67,6 +84,32 @@ restitched as (
         and stored.anonymous_id is not null
         and coalesce(stored.contact_id, '') <> coalesce(identities.contact_id, '')
 ),
+
+outranked as (
+    -- stored versions of ids that arrived in a batch stamped no later than the newest stored
+    -- row: the stored version may be the newer one, so it is ranked again with the arrival
+    select
+        stored.event_id,
+        stored.raw_contact_id,
+        stored.anonymous_id,
+        stored.event_type,
+        stored.occurred_at,
+        stored.channel,
+        stored.source,
+        stored.campaign_id,
+        stored.email_id,
+        stored.url,
+        stored.duration_seconds,
+        stored.amount,
+        stored.tags,
+        stored.properties,
+        stored.loaded_at
+    from {{ this }} as stored
+    where stored.event_id in (
+        select arrived.event_id from arrived
+        where arrived.loaded_at <= {{ lead_scoring.loaded_watermark(this) }}
+    )
+),
 {%- endif %}
 
 candidates as (
@@ -74,6 +117,8 @@ candidates as (
     {% if is_incremental() -%}
         union all
         select * from restitched
+        union all
+        select * from outranked
     {%- endif %}
 ),
 
