@@ -9,7 +9,7 @@ import click
 
 from lead_scoring import PROJECT_DIR
 
-from .engine import Progress, make_plan, read_rows, run_sync, table_columns
+from .engine import Plan, Progress, make_plan, read_rows, run_sync, table_columns
 from .http import SyncError, redact
 from .mapping import MappingError, load_mapping
 from .state import SyncState, default_read_copy, default_state_db
@@ -170,12 +170,25 @@ def execute(kind: str, make_destination, mapping_path, source_db, state_db, dry_
                 client = destination.connect(max_requests, budget, timeout)
             except SyncError as exc:
                 fail(str(exc), 2)
+        in_flight = state.open_jobs(mapping.name)
+        if in_flight and not dry_run:
+            # Bulk jobs a killed or budget-stopped run left: record their results before diffing
+            outcome = run_sync(Plan(), mapping, destination, state, source_db, client, Progress(0, ""), recovery=True)
+            click.echo(f"sync {mapping.name}: {outcome.message}: {outcome.accepted} accepted, "
+                       f"{outcome.rejected} rejected")
+            if outcome.status not in ("complete", "partial"):
+                click.echo(f"sync: {outcome.message}", err=True)
+                sys.exit(EXIT[outcome.status])
         rows = read_rows(source_db, mapping)
         plan = make_plan(rows, mapping, destination, state)
         print_plan(plan, mapping, destination, source_db, state, show, dry_run)
+        if in_flight and dry_run:
+            click.echo(f"Note: {len(in_flight)} Bulk job(s) from an earlier run are still in flight; the next run "
+                       "records their results first, so some rows above may turn out to be delivered already.")
         if dry_run:
             return
-        bar = Progress(destination.requests_needed(len(plan.pending)), f"sync {mapping.name}", progress)
+        batches = getattr(destination, "batches_needed", destination.requests_needed)(len(plan.pending))
+        bar = Progress(batches, f"sync {mapping.name}", progress)
         outcome = run_sync(plan, mapping, destination, state, source_db, client, bar)
         words = {"complete": "done", "partial": "done, some rows rejected (retried next run)",
                  "stopped": "stopped", "failed": "failed", "interrupted": "interrupted"}[outcome.status]

@@ -6,7 +6,7 @@ import json
 import sys
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -176,15 +176,24 @@ class Outcome:
     retries: int
 
 
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
 def run_sync(plan: Plan, mapping: Mapping, destination, state: SyncState, source_db: Path, client,
-             progress) -> Outcome:
-    run_id = datetime.utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+             progress, recovery: bool = False) -> Outcome:
+    """Send the plan's pending rows; with recovery=True, only finish jobs an earlier run left."""
+    run_id = new_run_id()
     state.start_run(run_id, mapping, str(source_db), plan)
     state.log_invalid(run_id, mapping.name, plan.invalid)
     ctx = Context(state, mapping, run_id, client, progress)
     status, message = "complete", None
     try:
-        destination.deliver(plan.pending, ctx)
+        if recovery:
+            count = destination.recover(ctx)
+            message = f"recorded the results of {count} Bulk job(s) an earlier run left in flight"
+        else:
+            destination.deliver(plan.pending, ctx)
     except BudgetExhausted as exc:
         status, message = "stopped", f"{exc}; rerun to continue"
     except SyncError as exc:

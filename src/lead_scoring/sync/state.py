@@ -94,7 +94,11 @@ class SyncState:
             self.con.execute(SCHEMA)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            # attached under a fixed name: a file called sync.duckdb would clash with schema sync
+            self.con = duckdb.connect()
+            quoted = str(self.path).replace("'", "''")
+            self.con.execute(f"attach '{quoted}' as sync_state" + (" (read_only)" if read_only else ""))
+            self.con.execute("use sync_state")
             if not read_only:
                 self.con.execute(SCHEMA)
 
