@@ -39,6 +39,7 @@ class FakeCrm:
         self.reject: dict[str, str] = {}                # key -> error message
         self.unprocessed: set[str] = set()              # Bulk: keys left unprocessed
         self.reject_whole_batch = False                 # HubSpot: 400 for a batch holding a rejected key
+        self.hubspot_limits: dict[str, str] = {}        # extra X-HubSpot-RateLimit-* headers to answer with
         self.inject: list[tuple[int, dict, object]] = []
         self.block_at: int | None = None
         self.writes = 0
@@ -149,7 +150,7 @@ class FakeCrm:
     # --- HubSpot ----------------------------------------------------------------------------
     def _hubspot_upsert(self, h, body) -> None:
         limits = {"X-HubSpot-RateLimit-Max": "190", "X-HubSpot-RateLimit-Remaining": "189",
-                  "X-HubSpot-RateLimit-Interval-Milliseconds": "10000"}
+                  "X-HubSpot-RateLimit-Interval-Milliseconds": "10000", **self.hubspot_limits}
         inputs = body.get("inputs") if isinstance(body, dict) else None
         if not isinstance(inputs, list) or not inputs:
             return self._send(h, 400, {"status": "error", "message": "Invalid input JSON: inputs",

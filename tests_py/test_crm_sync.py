@@ -120,6 +120,7 @@ def test_first_full_sync_then_only_the_three_changed_scores(scores, crm, tmp_pat
     assert crm.records["c03@x.com"]["lead_band"] == "warm"                 # 30 >= 30
     assert crm.records["c09@x.com"]["lead_sales_ready"] == "true"          # 90 >= 80: hot
     assert "12 accepted, 0 rejected, 3 requests" in run.stdout
+    assert run.stderr == ""  # no progress bar when stderr is not a terminal
     assert query(state, "select contact_id, status, error from sync.log where status = 'invalid'") == [
         ("c13", "invalid", "email is empty (the match key)")]
     assert query(state, "select status, planned, to_create, to_update, unchanged, invalid, accepted, requests "
@@ -217,6 +218,24 @@ def test_request_budget_stops_cleanly_and_the_next_run_resumes(scores, crm, tmp_
     assert sum(crm.write_counts().values()) == 6
     rerun = sync(crm, "hubspot", first, state, mapping, "--batch-size", "3")
     assert rerun.returncode == 0, rerun.stderr
+    assert crm.write_counts() == {email: 1 for email in EMAILS}
+
+
+def test_time_budget_and_hubspot_daily_limit_stop_cleanly(scores, crm, tmp_path):
+    first, _ = scores
+    state, mapping = tmp_path / "state.duckdb", mapping_file(tmp_path, HUBSPOT_MAPPING)
+    # a 429 asking for 30 s while half a second is left: stop now rather than overrun the budget
+    crm.inject = [(429, {"Retry-After": "30"}, {"status": "error", "category": "RATE_LIMITS", "message": "slow down"})]
+    run = sync(crm, "hubspot", first, state, mapping, "--batch-size", "6", "--time-budget", "0.5")
+    assert run.returncode == 75, run.stderr
+    assert "time budget would run out while waiting 30.0s" in run.stderr and crm.applied == []
+    # HubSpot says the daily limit is used up: the answered batch is recorded, then the run stops
+    crm.hubspot_limits = {"X-HubSpot-RateLimit-Daily": "250000", "X-HubSpot-RateLimit-Daily-Remaining": "0"}
+    run = sync(crm, "hubspot", first, state, mapping, "--batch-size", "6", "--time-budget", "10m")
+    assert run.returncode == 75 and "daily API limit is used up" in run.stderr
+    assert query(state, "select count(*) from sync.delivered") == [(6,)]
+    crm.hubspot_limits = {}
+    assert sync(crm, "hubspot", first, state, mapping, "--batch-size", "6").returncode == 0
     assert crm.write_counts() == {email: 1 for email in EMAILS}
 
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import duckdb
 
 from lead_scoring import PROJECT_DIR
 
@@ -162,7 +163,12 @@ def execute(kind: str, make_destination, mapping_path, source_db, state_db, dry_
         fail(str(exc), 2)
     except SyncError as exc:
         fail(str(exc), 2)
-    state = SyncState(state_path, read_only=dry_run)
+    try:
+        state = SyncState(state_path, read_only=dry_run)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            fail(f"another sync is using {state_path}; try again when it finishes (or use --state-db)", 75)
+        fail(f"cannot open the sync state {state_path}: {str(exc).splitlines()[0]}")
     try:
         client = None
         if not dry_run:
@@ -215,8 +221,8 @@ def print_plan(plan, mapping, destination, source_db, state, show, dry_run) -> N
         echo(f"  {'fields' if i == 0 else '':<18}{column} -> {target}")
     echo("")
     width = max(len(f"{n:,}") for n in (plan.creates, plan.updates, plan.unchanged, len(plan.invalid), 1))
-    echo(f"  {'to create':<12}{plan.creates:>{width},}   never delivered to this destination (upsert: the CRM "
-         "may already hold the contact)")
+    note = " (upsert: the CRM may already hold the record)" if destination.label not in ("file", "webhook") else ""
+    echo(f"  {'to create':<12}{plan.creates:>{width},}   never delivered to this destination{note}")
     echo(f"  {'to update':<12}{plan.updates:>{width},}   delivered before, values changed since")
     echo(f"  {'unchanged':<12}{plan.unchanged:>{width},}   skipped: the destination already has these values")
     echo(f"  {'invalid':<12}{len(plan.invalid):>{width},}   not sent (reasons below)")

@@ -95,12 +95,15 @@ class Client:
         self.requests = 0
         self.retries = 0
         self.not_before = 0.0  # monotonic time before which we must not call (rate-limit headers)
+        self.exhausted: str | None = None  # set when the API says no more calls today
 
     # --- budget ----------------------------------------------------------------------------
     def remaining_time(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.monotonic()
 
     def check_budget(self, need: int = 1) -> None:
+        if self.exhausted:
+            raise BudgetExhausted(self.exhausted)
         if self.max_requests is not None and self.requests + need > self.max_requests:
             raise BudgetExhausted(f"request budget of {self.max_requests} spent")
         left = self.remaining_time()
@@ -167,7 +170,8 @@ class Client:
             self.not_before = time.monotonic() + (self._interval_seconds(response) or 1.0)
         daily = response.headers.get("X-HubSpot-RateLimit-Daily-Remaining")
         if daily is not None and daily.strip().isdigit() and int(daily) <= 0:
-            raise BudgetExhausted("HubSpot's daily API limit is used up")
+            # not raised here: this response may carry accepted rows that must be recorded first
+            self.exhausted = "HubSpot's daily API limit is used up"
 
     @staticmethod
     def _interval_seconds(response: requests.Response) -> float | None:

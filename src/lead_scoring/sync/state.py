@@ -142,10 +142,9 @@ class SyncState:
             return
         stamp = now()
         with self.transaction():
-            self.con.executemany(
-                "insert into sync.log (run_id, destination, key, contact_id, operation, status, error, attempt, "
-                "logged_at) values (?, ?, ?, ?, ?, 'invalid', ?, 0, ?)",
-                [[run_id, destination, r.key or "", r.contact_id, r.operation, r.reason, stamp] for r in invalid])
+            insert_rows(self.con, "insert into sync.log", 12,
+                        [[run_id, destination, r.key or "", r.contact_id, r.operation, "invalid", r.reason, 0,
+                          None, None, r.payload_hash, stamp] for r in invalid])
 
     def record_batch(self, run_id: str, destination: str, results: list, requests: int, retries: int,
                      drop_job: str | None = None) -> None:
@@ -154,16 +153,13 @@ class SyncState:
         accepted = [r for r in results if r.status == "accepted"]
         with self.transaction():
             if accepted:
-                self.con.executemany(
-                    "insert or replace into sync.delivered values (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [[destination, r.row.key, r.row.contact_id, r.row.payload_hash, json.dumps(r.row.payload),
-                      stamp, run_id, json.dumps(r.response) if r.response is not None else None]
-                     for r in accepted])
+                insert_rows(self.con, "insert or replace into sync.delivered", 8, [
+                    [destination, r.row.key, r.row.contact_id, r.row.payload_hash, json.dumps(r.row.payload),
+                     stamp, run_id, json.dumps(r.response) if r.response is not None else None] for r in accepted])
             if results:
-                self.con.executemany(
-                    "insert into sync.log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [[run_id, destination, r.row.key, r.row.contact_id, r.row.operation, r.status, r.error,
-                      r.row.attempt, r.http_status, r.crm_created, r.row.payload_hash, stamp] for r in results])
+                insert_rows(self.con, "insert into sync.log", 12, [
+                    [run_id, destination, r.row.key, r.row.contact_id, r.row.operation, r.status, r.error,
+                     r.row.attempt, r.http_status, r.crm_created, r.row.payload_hash, stamp] for r in results])
             self.con.execute(
                 "update sync.runs set accepted = accepted + ?, rejected = rejected + ?, requests = ?, retries = ? "
                 "where run_id = ?", [len(accepted), len(results) - len(accepted), requests, retries, run_id])
@@ -182,6 +178,14 @@ class SyncState:
 
     def transaction(self):
         return _Transaction(self.con)
+
+
+def insert_rows(con, statement: str, width: int, rows: list[list], chunk: int = 500) -> None:
+    """Multi-row VALUES inserts: DuckDB's executemany runs one statement per row, ~8x slower here."""
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        values = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * len(part))
+        con.execute(f"{statement} values {values}", [v for row in part for v in row])
 
 
 class _Transaction:
