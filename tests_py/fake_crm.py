@@ -40,6 +40,7 @@ class FakeCrm:
         self.unprocessed: set[str] = set()              # Bulk: keys left unprocessed
         self.reject_whole_batch = False                 # HubSpot: 400 for a batch holding a rejected key
         self.hubspot_limits: dict[str, str] = {}        # extra X-HubSpot-RateLimit-* headers to answer with
+        self.hubspot_properties: set[str] | None = None # the contact properties the portal has (None: any)
         self.inject: list[tuple[int, dict, object]] = []
         self.block_at: int | None = None
         self.writes = 0
@@ -158,6 +159,13 @@ class FakeCrm:
         if len(inputs) > 100:
             return self._send(h, 400, {"status": "error", "category": "VALIDATION_ERROR",
                                        "message": f"Batch input size {len(inputs)} exceeds max of 100"}, limits)
+        unknown = sorted({p for i in inputs for p in (i.get("properties") or {})} - self.hubspot_properties) \
+            if self.hubspot_properties is not None else []
+        if unknown:
+            detail = [{"isValid": False, "message": f'Property "{p}" does not exist', "error": "PROPERTY_DOESNT_EXIST",
+                       "name": p} for p in unknown]
+            return self._send(h, 400, {"status": "error", "category": "VALIDATION_ERROR",
+                                       "message": f"Property values were not valid: {json.dumps(detail)}"}, limits)
         if self.reject_whole_batch:
             bad = [str(i.get("id")).lower() for i in inputs if str(i.get("id")).lower() in self.reject]
             if bad:

@@ -185,6 +185,19 @@ def test_a_batch_refused_as_a_whole_is_split_until_the_bad_rows_are_found(scores
     assert query(state, "select requests, retries, accepted, rejected from sync.runs") == [(10, 1, 10, 2)]
 
 
+def test_a_field_the_crm_does_not_have_stops_the_run_instead_of_splitting_every_batch(scores, crm, tmp_path):
+    first, _ = scores
+    state, mapping = tmp_path / "state.duckdb", mapping_file(tmp_path, HUBSPOT_MAPPING)
+    crm.hubspot_properties = {"hs_lead_score_custom", "lead_band"}  # lead_sales_ready was never created
+    run = sync(crm, "hubspot", first, state, mapping, "--batch-size", "4")
+    assert run.returncode == 1
+    assert "refuses row after row with the same error" in run.stderr and "lead_sales_ready" in run.stderr
+    # batches of 4 split to 2 and 1: rows c01..c10 refused one by one, then the run stops
+    assert query(state, "select count(*), count(distinct error) from sync.log where status = 'rejected'") == [(10, 1)]
+    assert len(crm.calls) < 30 and crm.applied == []
+    assert query(state, "select status from sync.runs") == [("failed",)]
+
+
 def test_killed_mid_run_then_rerun_delivers_every_change_once(scores, crm, tmp_path):
     first, _ = scores
     state, mapping = tmp_path / "state.duckdb", mapping_file(tmp_path, HUBSPOT_MAPPING)

@@ -151,6 +151,8 @@ class Context:
         self.progress = progress
         self.accepted = 0
         self.rejected = 0
+        self.last_refusal: str | None = None
+        self.same_refusals = 0
 
     def record(self, results: list[Result], drop_job: str | None = None) -> None:
         for r in results:
@@ -258,15 +260,28 @@ def send_batches(rows: list[Row], size: int, send, ctx: Context) -> None:
         ctx.advance()
 
 
+# Single rows refused in a row with one and the same whole-request error: not a bad row but a
+# set-up problem (a field the CRM does not have, ...): stop instead of splitting every batch.
+SAME_REFUSALS_LIMIT = 10
+
+
 def _send_or_split(batch: list[Row], send, ctx: Context) -> None:
     try:
         results = send(batch)
     except BatchRefused as exc:
         if len(batch) == 1:
             results = [Result(batch[0], "rejected", exc.message, exc.status)]
+            same = ctx.last_refusal == exc.message
+            ctx.last_refusal, ctx.same_refusals = exc.message, (ctx.same_refusals + 1 if same else 1)
+            if ctx.same_refusals >= SAME_REFUSALS_LIMIT:
+                ctx.record(results)
+                raise SyncError(f"the destination refuses row after row with the same error ({exc.message}); "
+                                "stopped: check the mapping's fields against the CRM") from None
         else:
             half = len(batch) // 2
             _send_or_split(batch[:half], send, ctx)
             _send_or_split(batch[half:], send, ctx)
             return
+    if any(r.status == "accepted" for r in results):
+        ctx.last_refusal, ctx.same_refusals = None, 0
     ctx.record(results)
