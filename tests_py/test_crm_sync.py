@@ -8,10 +8,13 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from build import publish
 from conftest import Project
@@ -393,3 +396,71 @@ def test_plain_http_is_refused_for_remote_hosts(scores, crm, tmp_path):
     run = sync(crm, "hubspot", first, tmp_path / "state.duckdb", mapping, "--base-url", "http://api.hubapi.com")
     assert run.returncode == 2
     assert "plain http is allowed only for 127.0.0.1/localhost" in run.stderr
+
+
+# --- invariant: whatever fails or stops in between, the CRM ends with every change, none twice ----
+
+def write_read_copy(path, scores: dict[str, int]) -> None:
+    """A read copy holding marts.crm_lead_scores only, with the mart's columns (faithful enough
+    for the sync, which reads nothing else)."""
+    path.unlink(missing_ok=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute("""create table marts.crm_lead_scores (contact_id varchar, email varchar, lead_score integer,
+            fit_score double, engagement_score double, lead_band varchar, is_sales_ready boolean, owner_id varchar,
+            primary_interest varchar, score_updated_at timestamp, payload_hash varchar)""")
+        con.executemany("insert into marts.crm_lead_scores values (?, ?, ?, 0, ?, ?, ?, null, null, "
+                        "timestamp '2026-06-30', md5(cast(? as varchar)))",
+                        [[cid, f"{cid}@x.com", s, float(s), "hot" if s >= 80 else "cold", s >= 80, s]
+                         for cid, s in scores.items()])
+
+
+step = st.one_of(
+    st.tuples(st.just("rebuild"), st.dictionaries(st.sampled_from([f"k{i}" for i in range(8)]),
+                                                  st.integers(0, 100), max_size=4)),
+    st.tuples(st.just("reject"), st.sets(st.sampled_from([f"k{i}@x.com" for i in range(8)]), max_size=3)),
+    st.tuples(st.just("sync"), st.one_of(st.none(), st.integers(1, 3))),
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(step, min_size=1, max_size=6))
+def test_every_change_reaches_the_crm_and_nothing_is_sent_twice(steps):
+    from click.testing import CliRunner
+
+    from lead_scoring.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        scores = {f"k{i}": i for i in range(8)}
+        db, state = tmp / "read.duckdb", tmp / "state.duckdb"
+        mapping = mapping_file(tmp, HUBSPOT_MAPPING)
+        write_read_copy(db, scores)
+        crm = FakeCrm(TOKEN)
+        try:
+            def run(max_requests=None):
+                args = ["sync", "hubspot", "--db", str(db), "--state-db", str(state), "--mapping", str(mapping),
+                        "--batch-size", "3"] + (["--max-requests", str(max_requests)] if max_requests else [])
+                result = CliRunner().invoke(main, args, env={"HUBSPOT_BASE_URL": crm.url,
+                                                             "HUBSPOT_ACCESS_TOKEN": TOKEN})
+                assert result.exit_code in (0, 3, 75), result.output
+            for kind, arg in steps:
+                if kind == "rebuild":
+                    scores.update(arg)
+                    write_read_copy(db, scores)
+                elif kind == "reject":
+                    crm.reject = {key: "rejected by a validation rule" for key in arg}
+                else:
+                    run(arg)
+            crm.reject = {}
+            run()
+            # the CRM holds the current score of every contact ...
+            assert {key: int(rec["hs_lead_score_custom"]) for key, rec in crm.records.items()} == {
+                f"{cid}@x.com": s for cid, s in scores.items()}
+            # ... and never got the same values for a contact twice in a row
+            last: dict[str, dict] = {}
+            for _api, key, fields in crm.applied:
+                assert last.get(key) != fields, f"{key} sent twice with {fields}"
+                last[key] = fields
+        finally:
+            crm.close()

@@ -105,7 +105,7 @@ def make_plan(rows: list[dict], mapping: Mapping, destination, state: SyncState)
     delivered = state.delivered_hashes(mapping.name)
     attempts = state.previous_attempts(mapping.name)
     plan = Plan(source_rows=len(rows))
-    candidates: list[Row] = []
+    valid: list[Row] = []
     for source in rows:
         raw_key = source[mapping.match_column]
         key = None if raw_key is None else str(plain(raw_key)).strip()
@@ -118,15 +118,10 @@ def make_plan(rows: list[dict], mapping: Mapping, destination, state: SyncState)
         row = Row(key, source.get("contact_id"), payload, digest, operation)
         row.reason = (f"{mapping.match_column} is empty (the match key)" if not key
                       else destination.invalid_reason(row))
-        if row.reason:
-            plan.invalid.append(row)
-        elif delivered.get(key) == digest:
-            plan.unchanged += 1
-        else:
-            candidates.append(row)
+        (plan.invalid if row.reason else valid).append(row)
     # two of our rows pointing at one CRM record would overwrite each other: send neither
     by_key: dict[str, list[Row]] = {}
-    for row in candidates:
+    for row in valid:
         by_key.setdefault(row.key, []).append(row)
     for key, group in by_key.items():
         if len(group) > 1:
@@ -134,8 +129,11 @@ def make_plan(rows: list[dict], mapping: Mapping, destination, state: SyncState)
                 others = ", ".join(r.contact_id or "?" for r in group if r is not row)
                 row.reason = f"{mapping.match_field} {key} is shared with contact {others}"
                 plan.invalid.append(row)
+            continue
+        row = group[0]
+        if delivered.get(key) == row.payload_hash:
+            plan.unchanged += 1
         else:
-            row = group[0]
             row.attempt = attempts.get((row.key, row.payload_hash), 0) + 1
             plan.pending.append(row)
     plan.pending.sort(key=lambda r: r.key)
@@ -200,6 +198,8 @@ def run_sync(plan: Plan, mapping: Mapping, destination, state: SyncState, source
         status, message = "stopped", f"{exc}; rerun to continue"
     except SyncError as exc:
         status, message = "failed", redact(str(exc))
+    except Exception as exc:  # noqa: BLE001 - a bug or a local I/O error: record it, keep secrets out
+        status, message = "failed", redact(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
     except KeyboardInterrupt:
         status, message = "interrupted", "interrupted; rerun to continue"
     finally:

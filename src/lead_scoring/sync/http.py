@@ -118,7 +118,7 @@ class Client:
             time.sleep(seconds)
 
     # --- requests --------------------------------------------------------------------------
-    def request(self, method: str, url: str, ok_statuses: tuple[int, ...] = (), **kwargs) -> requests.Response:
+    def request(self, method: str, url: str, **kwargs) -> requests.Response:
         """Send with retries; return the response (any non-retryable status) or raise."""
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception()

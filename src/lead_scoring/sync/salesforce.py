@@ -50,9 +50,11 @@ class Salesforce:
         self.api = api or mapping.options["api"]
         self.threshold = mapping.options["bulk_threshold"]
         self.version = mapping.options["api_version"]
-        self.batch_size = batch_size or MAX_COLLECTION
+        # --batch-size: records per sObject Collections request, or rows per Bulk job with --api bulk
+        self.batch_size = batch_size if batch_size and self.api != "bulk" else MAX_COLLECTION
+        self.job_rows = batch_size if batch_size and self.api == "bulk" else BULK_ROWS_PER_JOB
         self.client = None
-        if self.api != "bulk" and self.batch_size > MAX_COLLECTION:
+        if self.batch_size > MAX_COLLECTION:
             raise SyncError(f"--batch-size: sObject Collections take 1 to {MAX_COLLECTION} records per request")
 
     def describe(self) -> str:
@@ -72,14 +74,11 @@ class Salesforce:
         if not n:
             return 0
         if self.uses_bulk(n):  # create, upload, close, a few polls, three result files
-            return math.ceil(n / self._job_rows()) * 8
+            return math.ceil(n / self.job_rows) * 8
         return math.ceil(n / self.batch_size)
 
     def batches_needed(self, n: int) -> int:
-        return math.ceil(n / self._job_rows()) if self.uses_bulk(n) else self.requests_needed(n)
-
-    def _job_rows(self) -> int:
-        return self.batch_size if self.api == "bulk" and self.batch_size != MAX_COLLECTION else BULK_ROWS_PER_JOB
+        return math.ceil(n / self.job_rows) if self.uses_bulk(n) else self.requests_needed(n)
 
     def connect(self, max_requests, time_budget, timeout):
         instance = os.environ.get("SALESFORCE_INSTANCE_URL")
@@ -95,7 +94,7 @@ class Salesforce:
     # --- dispatch --------------------------------------------------------------------------
     def deliver(self, rows: list[Row], ctx) -> None:
         if self.uses_bulk(len(rows)):
-            for job_rows in chunks(rows, self._job_rows()):
+            for job_rows in chunks(rows, self.job_rows):
                 self._bulk_job(job_rows, ctx)
                 ctx.advance()
         else:

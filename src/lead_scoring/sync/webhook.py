@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from urllib.parse import urlsplit
 
 from .engine import BatchRefused, Result, Row, send_batches
 from .http import Client, SyncError, checked_base_url, secret_from_env
@@ -33,7 +34,8 @@ class Webhook:
             raise SyncError("webhook: give --url or url: in the mapping")
 
     def describe(self) -> str:
-        return f"webhook POST {self.url.split('?')[0]}, batches of up to {self.batch_size}"
+        parts = urlsplit(self.url)  # no query string or credentials in what is printed
+        return f"webhook POST {parts.scheme}://{parts.hostname}{parts.path}, batches of up to {self.batch_size}"
 
     def invalid_reason(self, row: Row) -> str | None:
         return None
