@@ -134,7 +134,11 @@ def test_first_full_sync_then_only_the_three_changed_scores(scores, crm, tmp_pat
     assert again.returncode == 0 and "0 accepted, 0 rejected, 0 requests" in again.stdout
     assert len(crm.applied) == 12
 
-    # the rebuild changed c01..c03 only: exactly those three are sent, with the new scores
+    # the rebuild changed c01..c03 only: the plan shows what changes, and exactly those three are sent
+    plan = sync(crm, "hubspot", second, state, mapping, "--dry-run")
+    assert "  update c01@x.com: hs_lead_score_custom 10 -> 20" in plan.stdout.splitlines()
+    assert "  update c03@x.com: hs_lead_score_custom 30 -> 40" in plan.stdout.splitlines()  # band stays warm
+    assert "  update c02@x.com: hs_lead_score_custom 20 -> 30, lead_band cold -> warm" in plan.stdout.splitlines()
     changed = sync(crm, "hubspot", second, state, mapping, "--batch-size", "5")
     assert changed.returncode == 0, changed.stderr
     assert [(key, fields["hs_lead_score_custom"]) for _api, key, fields in crm.applied[12:]] == [

@@ -239,8 +239,15 @@ def print_plan(plan, mapping, destination, source_db, state, show, dry_run) -> N
     if plan.pending and show:
         echo("")
         echo(f"Sample changes ({min(show, len(plan.pending))} of {len(plan.pending):,}):")
-        for row in plan.pending[:show]:
-            values = ", ".join(f"{k}={shown(v)}" for k, v in row.payload.items() if k != mapping.match_field)
+        sample = plan.pending[:show]
+        before = state.delivered_payloads(mapping.name, [r.key for r in sample if r.operation == "update"])
+        for row in sample:
+            old = before.get(row.key)
+            if old is not None:  # an update: only what changes, from -> to
+                values = ", ".join(f"{k} {shown(old.get(k))} -> {shown(v)}" for k, v in row.payload.items()
+                                   if k != mapping.match_field and old.get(k) != v)
+            else:
+                values = ", ".join(f"{k}={shown(v)}" for k, v in row.payload.items() if k != mapping.match_field)
             echo(f"  {row.operation:<7}{row.key}: {values}")
     echo("")
 

@@ -116,6 +116,13 @@ class SyncState:
                                 "and status <> 'invalid' group by all", [destination]).fetchall()
         return {(k, h): n for k, h, n in rows}
 
+    def delivered_payloads(self, destination: str, keys: list[str]) -> dict[str, dict]:
+        if not keys:
+            return {}
+        rows = self.con.execute("select key, payload from sync.delivered where destination = ? and key in ?",
+                                [destination, keys]).fetchall()
+        return {k: json.loads(p) for k, p in rows if p}
+
     def last_run(self, destination: str) -> tuple | None:
         return self.con.execute("select run_id, started_at, status, accepted, rejected from sync.runs "
                                 "where destination = ? order by started_at desc limit 1", [destination]).fetchone()
