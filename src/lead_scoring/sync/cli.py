@@ -192,6 +192,7 @@ def execute(kind: str, make_destination, mapping_path, source_db, state_db, dry_
             click.echo(f"Note: {len(in_flight)} Bulk job(s) from an earlier run are still in flight; the next run "
                        "records their results first, so some rows above may turn out to be delivered already.")
         if dry_run:
+            click.echo("Dry run: nothing was sent. To send, run the same command without --dry-run.")
             return
         batches = getattr(destination, "batches_needed", destination.requests_needed)(len(plan.pending))
         bar = Progress(batches, f"sync {mapping.name}", progress)
@@ -225,9 +226,15 @@ def print_plan(plan, mapping, destination, source_db, state, show, dry_run) -> N
     echo(f"  {'to create':<12}{plan.creates:>{width},}   never delivered to this destination{note}")
     echo(f"  {'to update':<12}{plan.updates:>{width},}   delivered before, values changed since")
     echo(f"  {'unchanged':<12}{plan.unchanged:>{width},}   skipped: the destination already has these values")
-    echo(f"  {'invalid':<12}{len(plan.invalid):>{width},}   not sent (reasons below)")
+    echo(f"  {'invalid':<12}{len(plan.invalid):>{width},}   not sent" + (" (reasons below)" if plan.invalid else ""))
     echo(f"  {'requests':<12}{destination.requests_needed(len(plan.pending)):>{width},}   "
          f"to send {len(plan.pending):,} rows")
+    band_field = mapping.fields.get("lead_band")
+    if band_field and plan.pending:
+        bands: dict[str, int] = {}
+        for row in plan.pending:
+            bands[shown(row.payload.get(band_field))] = bands.get(shown(row.payload.get(band_field)), 0) + 1
+        echo(f"  {'by band':<12}{'':>{width}}   " + ", ".join(f"{b} {n:,}" for b, n in sorted(bands.items())))
     retried = [r for r in plan.pending if r.attempt > 1]
     if retried:
         echo(f"  {'retries':<12}{len(retried):>{width},}   rows the destination rejected before, sent again")
