@@ -468,3 +468,29 @@ def test_every_change_reaches_the_crm_and_nothing_is_sent_twice(steps):
                 last[key] = fields
         finally:
             crm.close()
+
+
+def test_bad_options_and_a_missing_read_copy_are_one_line_errors(scores, crm, tmp_path):
+    first, _ = scores
+    mapping = mapping_file(tmp_path, HUBSPOT_MAPPING)
+    too_big = sync(crm, "hubspot", first, tmp_path / "state.duckdb", mapping, "--batch-size", "101")
+    assert too_big.returncode == 2 and too_big.stderr == "sync: --batch-size: HubSpot takes 1 to 100 inputs per request\n"
+    missing = sync(crm, "hubspot", tmp_path / "nowhere_read.duckdb", tmp_path / "state.duckdb", mapping)
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1
+    assert "no published scores at" in missing.stderr and "run scripts/build.py first" in missing.stderr
+    no_token = sync(crm, "hubspot", first, tmp_path / "state.duckdb", mapping,
+                    env={**environment(crm), "HUBSPOT_ACCESS_TOKEN": ""})
+    assert no_token.returncode == 2
+    assert no_token.stderr == "sync: HubSpot private app token: set HUBSPOT_ACCESS_TOKEN or HUBSPOT_ACCESS_TOKEN_FILE\n"
+    assert crm.calls == []
+
+
+def test_salesforce_contact_object(scores, crm, tmp_path):
+    first, _ = scores
+    mapping = mapping_file(tmp_path, SALESFORCE_MAPPING.replace("object: Lead", "object: Contact")
+                           .replace("Lead_Score_Key__c", "Warehouse_Id__c"))
+    run = sync(crm, "salesforce", first, tmp_path / "state.duckdb", mapping, "--batch-size", "7")
+    assert run.returncode == 0, run.stderr
+    # 13 rows, fewer than bulk_threshold: sObject Collections, 7 then 6 records
+    assert crm.calls == [("PATCH", "/services/data/v62.0/composite/sobjects/Contact/Warehouse_Id__c")] * 2
+    assert crm.write_counts() == {f"c{i:02d}": 1 for i in range(1, 14)}

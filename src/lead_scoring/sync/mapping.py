@@ -38,9 +38,6 @@ class Mapping:
     def columns(self) -> list[str]:
         return list(dict.fromkeys([self.match_column, *self.fields]))
 
-    def describe(self) -> str:
-        return ", ".join(f"{c} -> {f}" for c, f in self.fields.items())
-
 
 def load_mapping(path: Path, destination: str, table_columns: list[str] | None = None) -> Mapping:
     """Read and validate a mapping; raise MappingError with a one-line reason."""
@@ -78,7 +75,7 @@ def load_mapping(path: Path, destination: str, table_columns: list[str] | None =
     fields = data.get("fields")
     if not isinstance(fields, dict) or not fields:
         raise fail("fields", "expected at least one 'our_column: crm_field' entry")
-    targets: dict[str, str] = {match_field.lower(): f"match.field"}
+    targets: dict[str, str] = {match_field.lower(): "match.field"}
     mapped: dict[str, str] = {}
     for column, target in fields.items():
         column = str(column)
