@@ -67,6 +67,16 @@ def checked_base_url(url: str, what: str) -> str:
     return url.rstrip("/")
 
 
+def safe_url(url: str) -> str:
+    """A URL fit to print: no credentials, query values hidden (they often carry keys)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    query = "&".join(f"{item.split('=', 1)[0]}=***" for item in parts.query.split("&") if item)
+    return f"{parts.scheme}://{host}{parts.path}" + (f"?{query}" if query else "")
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None

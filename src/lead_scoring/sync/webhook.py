@@ -7,10 +7,9 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from urllib.parse import urlsplit
 
 from .engine import BatchRefused, Result, Row, send_batches
-from .http import Client, SyncError, checked_base_url, secret_from_env
+from .http import Client, SyncError, checked_base_url, safe_url, secret_from_env
 
 DEFAULT_BATCH = 500
 
@@ -34,8 +33,7 @@ class Webhook:
             raise SyncError("webhook: give --url or url: in the mapping")
 
     def describe(self) -> str:
-        parts = urlsplit(self.url)  # no query string or credentials in what is printed
-        return f"webhook POST {parts.scheme}://{parts.hostname}{parts.path}, batches of up to {self.batch_size}"
+        return f"webhook POST {safe_url(self.url)}, batches of up to {self.batch_size}"
 
     def invalid_reason(self, row: Row) -> str | None:
         return None
