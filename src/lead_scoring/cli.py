@@ -14,3 +14,4 @@ def main() -> None:
 
 
 # Subcommands register here, one line each.
+from lead_scoring.sync.cli import sync; main.add_command(sync)  # noqa: E402,E702

@@ -1,0 +1,1 @@
+"""CRM sync: `lead-scoring sync hubspot|salesforce|webhook|file` (docs/crm-sync.md)."""
