@@ -58,24 +58,9 @@ arrived as (
 ),
 
 {% if is_incremental() -%}
-restitched as (
+restitched_ids as (
     -- stored anonymous events whose identity is new or different now
-    select
-        stored.event_id,
-        stored.raw_contact_id,
-        stored.anonymous_id,
-        stored.event_type,
-        stored.occurred_at,
-        stored.channel,
-        stored.source,
-        stored.campaign_id,
-        stored.email_id,
-        stored.url,
-        stored.duration_seconds,
-        stored.amount,
-        stored.tags,
-        stored.properties,
-        stored.loaded_at
+    select stored.event_id
     from {{ this }} as stored
     left join {{ ref('stg_raw__identities') }} as identities
         on stored.anonymous_id = identities.anonymous_id
@@ -85,9 +70,15 @@ restitched as (
         and coalesce(stored.contact_id, '') <> coalesce(identities.contact_id, '')
 ),
 
-outranked as (
-    -- stored versions of ids that arrived in a batch stamped no later than the newest stored
-    -- row: the stored version may be the newer one, so it is ranked again with the arrival
+outranked_ids as (
+    -- ids that arrived in a batch stamped no later than the newest stored row: the stored
+    -- version may be the newer one, so it is ranked again with the arrival
+    select arrived.event_id
+    from arrived
+    where arrived.loaded_at <= {{ lead_scoring.loaded_watermark(this) }}
+),
+
+stored_candidates as (
     select
         stored.event_id,
         stored.raw_contact_id,
@@ -105,10 +96,9 @@ outranked as (
         stored.properties,
         stored.loaded_at
     from {{ this }} as stored
-    where stored.event_id in (
-        select arrived.event_id from arrived
-        where arrived.loaded_at <= {{ lead_scoring.loaded_watermark(this) }}
-    )
+    where
+        stored.event_id in (select restitched_ids.event_id from restitched_ids)
+        or stored.event_id in (select outranked_ids.event_id from outranked_ids)
 ),
 {%- endif %}
 
@@ -116,9 +106,7 @@ candidates as (
     select * from arrived
     {% if is_incremental() -%}
         union all
-        select * from restitched
-        union all
-        select * from outranked
+        select * from stored_candidates
     {%- endif %}
 ),
 
