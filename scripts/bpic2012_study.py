@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import time
@@ -54,12 +55,6 @@ def fold_model(k: int) -> str:
 
 def log(message: str) -> None:
     print(f"bpic2012: {message}", flush=True)
-
-
-def outcomes(con) -> list[tuple[str, int]]:
-    return [(c, int(w)) for c, w in con.execute(
-        "select contact_id, is_won from intermediate.int_lead_outcomes where is_evaluated order by contact_id"
-    ).fetchall()]
 
 
 def auc_or_none(y, s):
@@ -104,29 +99,19 @@ def run(args) -> str:
         rules += cb.attribute_candidates(con, AS_OF_TIMES, args.min_support, set())
     rules = cb.name_rules(rules)
     log(f"{len(rules)} candidate rules; scoring them at {len(AS_OF_TIMES)} times x {len(HALF_LIVES)} half-lives")
-    candidate_sets = [cb.candidate_seeds(rules, cb.model_id_for(CANDIDATES, h), h) for h in HALF_LIVES]
+    timer = [time.perf_counter()]
 
-    # one row per (lead, time): features per half-life, label, time, hand score
-    ids, times, ys, hand_scores = [], [], [], []
-    Xs = {h: [] for h in HALF_LIVES}
-    for t in AS_OF_TIMES:
-        t0 = time.perf_counter()
-        scratch.build(merge_seeds(hand, *candidate_sets), t, extra_vars=VARS)
-        with scratch.connect() as con:
-            leads = outcomes(con)
-            lead_ids = [c for c, _ in leads]
-            for h in HALF_LIVES:
-                Xs[h].append(cb.features(con, rules, cb.model_id_for(CANDIDATES, h), lead_ids))
-            hs = dict(con.execute("select contact_id, score from marts.fct_lead_scores where model_id = ?",
-                                  [HAND_MODEL]).fetchall())
-        ids += lead_ids
-        times += [t] * len(leads)
-        ys += [w for _, w in leads]
-        hand_scores += [hs[c] for c in lead_ids]
-        log(f"as_of {t}: {len(leads):,} open leads, {sum(w for _, w in leads):,} approved later "
-            f"(build {time.perf_counter() - t0:.0f} s)")
-    Xs = {h: np.vstack(m) for h, m in Xs.items()}
-    y, ids, times, hand_score = np.array(ys), np.array(ids), np.array(times), np.array(hand_scores)
+    def built(t, leads, won):
+        log(f"as_of {t}: {leads:,} open leads, {won:,} approved later (build {time.perf_counter() - timer[0]:.0f} s)")
+        timer[0] = time.perf_counter()
+
+    data = cb.score_candidates(scratch, rules, AS_OF_TIMES, HALF_LIVES, CANDIDATES, other_seeds=hand,
+                               extra_vars=VARS, on_build=built)
+    Xs, y, ids, times, hand_score = data.Xs, data.y, data.ids, data.times, data.scores[HAND_MODEL]
+    # the scored candidates, for analysis without rebuilding
+    np.savez_compressed(work / "candidates.npz", ids=ids, times=times, y=y, hand=hand_score,
+                        **{f"X_{h or 'none'}": X for h, X in Xs.items()})
+    (work / "candidates.json").write_text(json.dumps(rules, indent=1))
 
     folds = cb.grouped_folds(y, ids, args.folds, seed=args.seed)
     fits, fold_seeds = [], []

@@ -32,6 +32,7 @@ QUANTILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 COUNT_QUANTILES = [0.25, 0.5, 0.75, 0.9]
 REPEAT_DAYS = [1.0]
 C_GRID = [0.02, 0.05, 0.1, 0.2]
+CONTRIBUTIONS = ["int_attribute_contributions", "int_behavior_contributions", "int_absence_contributions"]
 
 
 def model_id_for(prefix: str, half_life: float | None) -> str:
@@ -210,13 +211,17 @@ def candidate_seeds(rules: list[dict], model_id: str, half_life: float | None) -
 
 
 def features(con, rules: list[dict], model_id: str, contact_ids: list[str]) -> np.ndarray:
-    """Each lead's points from each candidate of the model, as the project's SQL computed them."""
+    """Each lead's points from each candidate of the model, as the project's SQL computed them.
+
+    Read before the marts round them to 6 decimals (decayed points have more), so that
+    points x features equals the SQL score to its published precision.
+    """
     index = {c: i for i, c in enumerate(contact_ids)}
     column = {r["rule_id"]: j for j, r in enumerate(rules)}
     X = np.zeros((len(contact_ids), len(rules)))
-    for contact_id, rule_id, points in con.execute(
-            "select contact_id, rule_id, points from marts.fct_lead_score_contributions where model_id = ?",
-            [model_id]).fetchall():
+    parts = " union all ".join(f"select contact_id, rule_id, points from intermediate.{t} where model_id = ?"
+                               for t in CONTRIBUTIONS)
+    for contact_id, rule_id, points in con.execute(parts, [model_id] * len(CONTRIBUTIONS)).fetchall():
         if contact_id in index:
             X[index[contact_id], column[rule_id]] = points
     return X
@@ -257,3 +262,45 @@ def choose_and_fit(Xs: dict, y: np.ndarray, groups: np.ndarray, max_rules: int, 
 
 def half_life_key(h) -> float:
     return math.inf if h is None else h
+
+
+@dataclass
+class Rows:
+    """One row per (lead, scoring time): the candidates' points per half-life, the label, and the
+    scores of any other models built alongside."""
+    ids: np.ndarray
+    times: np.ndarray
+    y: np.ndarray
+    Xs: dict  # half-life -> matrix (rows x candidates)
+    scores: dict  # other model_id -> score per row
+
+
+def score_candidates(scratch, rules: list[dict], as_of_times: list[str], half_lives: list, prefix: str,
+                     other_seeds: dict | None = None, extra_vars: dict | None = None,
+                     on_build=None) -> Rows:
+    """Build once per scoring time with one candidate model per half-life (and other_seeds'
+    models beside them); read the evaluated leads' labels and candidate points from the marts."""
+    from scratch import merge_seeds
+    sets = [candidate_seeds(rules, model_id_for(prefix, h), h) for h in half_lives]
+    others = [m["model_id"] for m in (other_seeds or {}).get("scoring_models", [])]
+    ids, times, ys, Xs, scores = [], [], [], {h: [] for h in half_lives}, {m: [] for m in others}
+    for t in as_of_times:
+        scratch.build(merge_seeds(*([other_seeds] if other_seeds else []), *sets), t, extra_vars=extra_vars)
+        with scratch.connect() as con:
+            leads = con.execute("select contact_id, is_won from intermediate.int_lead_outcomes where is_evaluated "
+                                "order by contact_id").fetchall()
+            lead_ids = [c for c, _ in leads]
+            for h in half_lives:
+                Xs[h].append(features(con, rules, model_id_for(prefix, h), lead_ids))
+            for m in others:
+                by = dict(con.execute("select contact_id, score from marts.fct_lead_scores where model_id = ?",
+                                      [m]).fetchall())
+                scores[m] += [by[c] for c in lead_ids]
+        ids += lead_ids
+        times += [t] * len(leads)
+        ys += [int(w) for _, w in leads]
+        if on_build:
+            on_build(t, len(leads), sum(int(w) for _, w in leads))
+    return Rows(np.array(ids), np.array(times), np.array(ys),
+                {h: np.vstack(m) if m else np.zeros((0, len(rules))) for h, m in Xs.items()},
+                {m: np.array(v) for m, v in scores.items()})

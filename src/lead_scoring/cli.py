@@ -14,3 +14,4 @@ def main() -> None:
 
 
 # Subcommands register here, one line each.
+main.add_command(__import__("lead_scoring.study", fromlist=["study"]).study)
