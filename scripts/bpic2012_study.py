@@ -142,20 +142,16 @@ def run(args) -> str:
             band_rows += [(t, *r) for r in con.execute(
                 "select model_id, band, min_score, leads, won, conversion_rate from marts.rpt_score_band_conversion "
                 "where model_id in (?, ?) order by model_id, min_score", [HAND_MODEL, FINAL_MODEL]).fetchall()]
-    oof = np.zeros(len(y))
+    oof, gaps = np.zeros(len(y)), []
     fold_of = np.zeros(len(y), dtype=int)
     for k, ((_, test), fit) in enumerate(zip(folds, fits), start=1):
         fold_of[test] = k
         X = Xs[fit.half_life]
         got = np.array([sql[(fold_model(k), t, c)] for t, c in zip(times, ids)])
-        mismatch = float(np.max(np.abs(got - X @ fit.points)))
-        if mismatch > 1e-6:
-            raise SystemExit(f"fold {k}: the SQL scores differ from the fitted points by up to {mismatch}")
+        gaps.append(cb.check_equal(got, X, fit.points, f"fold {k}"))
         oof[test] = got[test]
     got = np.array([sql[(FINAL_MODEL, t, c)] for t, c in zip(times, ids)])
-    mismatch = float(np.max(np.abs(got - Xs[final.half_life] @ final.points)))
-    if mismatch > 1e-6:
-        raise SystemExit(f"{FINAL_MODEL}: the SQL scores differ from the fitted points by up to {mismatch}")
+    gaps.append(cb.check_equal(got, Xs[final.half_life], final.points, FINAL_MODEL))
     final_sql = got
 
     X0 = Xs[None]
@@ -207,6 +203,9 @@ def run(args) -> str:
         f"{FINAL_MODEL}: {len(kept)} rules (half-life {final.half_life or 'none'} days):", "", *rule_lines, "",
         "Conversion by band (marts.rpt_score_band_conversion at each as_of; b12_calibrated in-sample):", "",
         *band_lines, "",
+        f"The SQL scores of every fold model and of {FINAL_MODEL} at every time equal the fitted points "
+        f"(each rule's contribution to the published 6 decimals): largest gap {max(gaps):.1e}.",
+        "",
         f"Rules: {work / 'calibrated_rules'} (contract seed format). Run took {elapsed:.0f} s.",
     ]
     return "\n".join(lines)

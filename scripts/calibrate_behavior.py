@@ -31,7 +31,7 @@ import calibrate as cal
 QUANTILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 COUNT_QUANTILES = [0.25, 0.5, 0.75, 0.9]
 REPEAT_DAYS = [1.0]
-C_GRID = [0.02, 0.05, 0.1, 0.2]
+C_GRID = [0.02, 0.03, 0.05, 0.1]
 CONTRIBUTIONS = ["int_attribute_contributions", "int_behavior_contributions", "int_absence_contributions"]
 
 
@@ -304,3 +304,18 @@ def score_candidates(scratch, rules: list[dict], as_of_times: list[str], half_li
     return Rows(np.array(ids), np.array(times), np.array(ys),
                 {h: np.vstack(m) if m else np.zeros((0, len(rules))) for h, m in Xs.items()},
                 {m: np.array(v) for m, v in scores.items()})
+
+
+def published_scores(X: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The score the project publishes for these points: each rule's contribution rounded to 6
+    decimals (marts.fct_lead_score_contributions), summed. Decayed features have more decimals,
+    so this differs from X @ points by up to 5e-7 per rule."""
+    return np.round(X * points, 6).sum(axis=1)
+
+
+def check_equal(sql: np.ndarray, X: np.ndarray, points: np.ndarray, what: str, tolerance: float = 1e-8) -> float:
+    """Raise unless the project's SQL scores equal the fitted points (as published); the largest gap."""
+    gap = float(np.max(np.abs(sql - published_scores(X, points)))) if len(sql) else 0.0
+    if gap > tolerance:
+        raise SystemExit(f"{what}: the SQL scores differ from the fitted points by up to {gap}")
+    return gap
