@@ -10,7 +10,7 @@ judges them at several past scoring times at once:
   and the first event of a type in the last W days (age since first), W at quantiles of the ages;
 - counts: every event of a type (capped), and repeats (`within_days_of_previous`);
 - absence: `no_activity` (any type, and per type) in N days, `no_response` pairs of the funnel;
-- attribute quantiles and values (scripts/calibrate.py's attribute candidates).
+- attribute quantiles and values (as scripts/calibrate.py makes them).
 
 Every candidate is a rule of one point, scored by the project's SQL at each time, once per
 candidate half-life (a model's `decay_half_life_days` applies to all its behaviour rules), so the
@@ -21,7 +21,6 @@ time) sit in the same fold.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,9 +123,9 @@ def name_rules(rules: list[dict], prefix: str = "cb") -> list[dict]:
 
 
 def attribute_candidates(con, as_of_times: list[str], min_support: int, exclude: set[str]) -> list[dict]:
-    """scripts/calibrate.py's attribute candidates, with the open leads of all times as population."""
+    """Attribute candidates as scripts/calibrate.py makes them (values, missing values, decile
+    thresholds of numeric attributes), with the leads open at any of the times as population."""
     con.execute(f"create or replace temp view int_open as select distinct contact_id from ({population_sql(as_of_times)})")
-    # calibrate.candidate_rules reads its population from a temp table 'evaluated'
     out = []
     for rule in _attribute_only(con, min_support, exclude):
         rule["kind"] = "attribute"
@@ -258,10 +257,6 @@ def choose_and_fit(Xs: dict, y: np.ndarray, groups: np.ndarray, max_rules: int, 
             results[(h, C)] = float(np.mean(aucs))
     h, C = max(results, key=lambda key: (round(results[key], 4), -key[1]))
     return Fit(h, C, cal.fit_points(Xs[h], y, C, max_rules, points_to_double_odds), results)
-
-
-def half_life_key(h) -> float:
-    return math.inf if h is None else h
 
 
 @dataclass
