@@ -58,5 +58,10 @@ calibrate-demo: $(VENV)/.installed
 x-education: $(VENV)/.installed
 	$(PY) scripts/x_education_study.py
 
+# Behaviour scoring on the BPI Challenge 2012 event log (docs/calibration.md): import, calibrate, compare.
+.PHONY: bpic2012
+bpic2012: $(VENV)/.installed
+	$(VENV)/bin/lead-scoring study bpic2012
+
 clean:
 	rm -rf target logs $(DEMO_DIR) "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal" "$(LEAD_SCORING_DB:.duckdb=_read.duckdb)"

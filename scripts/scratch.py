@@ -100,14 +100,15 @@ class ScratchBuild:
         shutil.copy(REPO / "seeds" / "_seeds.yml", self.project / "seeds" / "_seeds.yml")
         copy_raw_tables(Path(source_db), self.db)
 
-    def build(self, seeds: dict[str, list[dict]], as_of: str, select: list[str] | None = None) -> None:
-        """Build with these rule seeds at as_of; raises with dbt's output when the build fails."""
+    def build(self, seeds: dict[str, list[dict]], as_of: str, select: list[str] | None = None,
+              extra_vars: dict | None = None) -> None:
+        """Build with these rule seeds at as_of (and extra_vars); raises with dbt's output on failure."""
         write_seeds(self.project / "seeds", seeds)
         env = {**os.environ, "LEAD_SCORING_DB": str(self.db), "DBT_PROFILES_DIR": str(self.project)}
         if self.threads:
             env["LEAD_SCORING_THREADS"] = str(self.threads)
         cmd = [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(self.project),
-               "--quiet", "--vars", json.dumps({"as_of": as_of})]
+               "--quiet", "--vars", json.dumps({**(extra_vars or {}), "as_of": as_of})]
         cmd += ["--select", *(f"+{model}" for model in select or REPORTS)]
         # raw data quality is the warehouse's concern, and that test reads every base model
         cmd += ["--exclude", "rejected_share_per_batch"]

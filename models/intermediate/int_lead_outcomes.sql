@@ -2,6 +2,7 @@
 -- A lead is evaluated when it existed at as_of and had not already been won by then; it
 -- counts as won when a won conversion follows as_of (within var outcome_window_days if set).
 -- Conversions without a contact_id credit every contact of their account.
+-- With var exclude_lost_before_as_of, a lead lost at or before as_of is decided too: not evaluated.
 {%- set within_window = '' -%}
 {%- if var('outcome_window_days', none) is not none -%}
     {%- set within_window = 'and converted_at <= '
@@ -23,6 +24,16 @@ won as (
         converted_at
     from {{ ref('stg_raw__conversions') }}
     where outcome = 'won'
+),
+
+lost_before as (
+    select distinct contact_id
+    from {{ ref('stg_raw__conversions') }}
+    where
+        outcome = 'lost'
+        and contact_id is not null
+        and converted_at <= {{ lead_scoring.as_of() }}
+        and {{ 'true' if var('exclude_lost_before_as_of', false) else 'false' }}
 ),
 
 contact_won as (
@@ -59,12 +70,15 @@ labelled as (
         contacts.contact_id,
         contacts.account_id,
         contacts.created_at <= {{ lead_scoring.as_of() }}
-        and coalesce(per_contact.won_before_as_of, 0) = 0 as is_evaluated,
+        and coalesce(per_contact.won_before_as_of, 0) = 0
+        and lost_before.contact_id is null as is_evaluated,
         coalesce(per_contact.won_before_as_of, 0) = 1 as was_won_before_as_of,
         per_contact.first_won_at
     from contacts
     left join per_contact
         on contacts.contact_id = per_contact.contact_id
+    left join lost_before
+        on contacts.contact_id = lost_before.contact_id
 )
 
 select

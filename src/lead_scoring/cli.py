@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import click
 
+from lead_scoring.study import study
+from lead_scoring.sync.cli import sync
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lead-scoring-warehouse")
@@ -13,5 +16,5 @@ def main() -> None:
     """
 
 
-# Subcommands register here, one line each.
-from lead_scoring.sync.cli import sync; main.add_command(sync)  # noqa: E402,E702
+for command in (study, sync):
+    main.add_command(command)
