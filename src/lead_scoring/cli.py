@@ -14,3 +14,4 @@ def main() -> None:
 
 
 # Subcommands register here, one line each.
+from lead_scoring.dashboard_cli import dashboard; main.add_command(dashboard)  # noqa: E402
