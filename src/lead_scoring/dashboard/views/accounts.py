@@ -26,13 +26,13 @@ def render() -> None:
         return
     top = accounts[accounts["account_rank"] <= TOP]
     st.altair_chart(
-        alt.Chart(top, title=f"Top {TOP} accounts by account score").mark_bar().encode(
+        alt.Chart(top).mark_bar().encode(
             x=alt.X("account_score:Q", title="Account score (points)"),
             y=alt.Y("account_id:N", sort="-x", title="Account"),
             color=alt.Color("band:N", title="Band"),
             tooltip=["model_id", "account_id", "account_score", "contact_count", "sales_ready_contact_count"],
         ).properties(width=360, height=320).facet(column=alt.Column("model_id:N", title="Model"))
-        .resolve_scale(y="independent"))
+        .resolve_scale(y="independent").properties(title=f"Top {TOP} accounts by account score"))
     st.dataframe(accounts.drop(columns="account_rank"), hide_index=True)
 
     st.subheader("Top contacts of an account")

@@ -28,14 +28,15 @@ def render() -> None:
     weekly = (moves.assign(week=moves["changed_at"].dt.to_period("W").dt.start_time)
               .groupby(["model_id", "week", "direction"], as_index=False).size().rename(columns={"size": "leads"}))
     st.altair_chart(
-        alt.Chart(weekly, title="Hand-overs per week").mark_bar().encode(
+        alt.Chart(weekly).mark_bar().encode(
             x=alt.X("week:T", title="Week (starting Monday)", timeUnit="yearmonthdate"),
             y=alt.Y("leads:Q", title="Leads (count)"),
             color=alt.Color("direction:N", title="Direction",
                             scale=alt.Scale(domain=["into sales-ready", "out of sales-ready"])),
             xOffset="direction:N",
             tooltip=["model_id", "week", "direction", "leads"],
-        ).properties(width=360, height=220).facet(column=alt.Column("model_id:N", title="Model")))
+        ).properties(width=360, height=220).facet(column=alt.Column("model_id:N", title="Model"))
+        .properties(title="Hand-overs into and out of sales-ready per week"))
     by_owner = (moves.fillna({"owner_id": "(no owner)"})
                 .pivot_table(index=["model_id", "owner_id"], columns="direction", values="contact_id",
                              aggfunc="count", fill_value=0).reset_index())
@@ -44,11 +45,12 @@ def render() -> None:
             by_owner[column] = 0
     by_owner = by_owner.sort_values(["model_id", "into sales-ready"], ascending=[True, False])
     st.altair_chart(
-        alt.Chart(by_owner, title="Hand-overs into sales-ready by current owner").mark_bar().encode(
+        alt.Chart(by_owner).mark_bar().encode(
             x=alt.X("into sales-ready:Q", title="Leads handed over (count)"),
             y=alt.Y("owner_id:N", sort="-x", title="Owner"),
             tooltip=["model_id", "owner_id", "into sales-ready", "out of sales-ready"],
-        ).properties(width=360).facet(column=alt.Column("model_id:N", title="Model")).resolve_scale(y="independent"))
+        ).properties(width=360).facet(column=alt.Column("model_id:N", title="Model")).resolve_scale(y="independent")
+        .properties(title="Hand-overs into sales-ready by current owner"))
     st.dataframe(by_owner.rename(columns={"model_id": "model", "owner_id": "owner"}), hide_index=True)
     st.markdown("**Newest hand-overs**")
     st.dataframe(moves.sort_values("changed_at", ascending=False).head(50), hide_index=True)

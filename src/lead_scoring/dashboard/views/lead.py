@@ -49,12 +49,12 @@ def render() -> None:
     name = " ".join(str(v) for v in (r.first_name, r.last_name) if isinstance(v, str)) or contact_id
     st.subheader(f"{name} · `{contact_id}` · model `{model_id}`")
     st.caption(" · ".join(str(v) for v in (r.email, r.job_title, r.industry, r.account_id) if isinstance(v, str)))
-    cols = st.columns(6)
+    cols = st.columns([1, 1, 1.2, 1.8, 1, 0.8])
     cols[0].metric("Score (points)", fmt_points(r.score))
     cols[1].metric("Fit (points)", fmt_points(r.fit_score))
     cols[2].metric("Engagement (points)", fmt_points(r.engagement_score))
     cols[3].metric("Band", str(r.band))
-    cols[4].metric("Points in band", fmt_points(r.points_in_band), help="Points above the band's lower threshold.")
+    cols[4].metric("Points in band", fmt_points(r.points_in_band), help="Score now minus the score when the lead entered this band.")
     cols[5].metric("Rank", f"{int(r.score_rank):,}")
     st.markdown(f"**Owner:** `{r.owner_id}` · **routing rule:** `{r.routing_rule_id}` · "
                 f"**in band since:** {r.band_entered_at:%Y-%m-%d} · **last activity:** "
@@ -95,9 +95,10 @@ def render() -> None:
         line = alt.Chart(line_data).mark_line(interpolate="step-after", point=True).encode(
             x=alt.X("valid_from:T", title="Date"), y=alt.Y("score:Q", title="Score (points)"),
             tooltip=["valid_from", "score", "band"])
-        rules = alt.Chart(bands).mark_rule(strokeDash=[4, 4], color="gray").encode(y="min_score:Q")
+        rules = alt.Chart(bands).mark_rule(strokeDash=[4, 4], color="gray").encode(
+            y=alt.Y("min_score:Q", title="Score (points)"))
         rule_labels = alt.Chart(bands).mark_text(align="left", dy=-6, color="gray").encode(
-            y="min_score:Q", text="band:N", x=alt.value(4))
+            y=alt.Y("min_score:Q", title="Score (points)"), text="band:N", x=alt.value(4))
         st.altair_chart((rules + rule_labels + line).properties(
             title="Score history with band thresholds (dashed)", height=260), width="stretch")
 

@@ -50,13 +50,13 @@ def render() -> None:
                   "order by model_id, min_score", params)
     bands["conversion_pct"] = bands["conversion_rate"] * 100
     st.altair_chart(
-        alt.Chart(bands, title="Conversion rate by band (wins after the scoring time)").mark_bar().encode(
+        alt.Chart(bands).mark_bar().encode(
             x=alt.X("band:N", title="Band", sort=alt.EncodingSortField("min_score")),
             y=alt.Y("conversion_pct:Q", title="Conversion rate (%)"),
             color=alt.Color("is_sales_ready:N", title="Sales-ready"),
             tooltip=["model_id", "band", "leads", "won", alt.Tooltip("conversion_pct:Q", format=".1f")],
         ).properties(width=300, height=220).facet(column=alt.Column("model_id:N", title="Model"))
-        .resolve_scale(x="independent"))
+        .resolve_scale(x="independent").properties(title="Conversion rate by band (wins after the scoring time)"))
 
     rules = query(f"select * from marts.rpt_rule_effectiveness where model_id in ({marks}) "
                   "order by model_id, information_value desc nulls last", params)

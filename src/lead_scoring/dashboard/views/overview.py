@@ -43,7 +43,8 @@ def render() -> None:
         return
     for row in summary.itertuples():
         st.subheader(f"Model `{row.model_id}`")
-        cols = st.columns(4)
+        st.caption(f"Scored at {row.scored_at:%Y-%m-%d %H:%M} · rules version `{row.rules_version}`")
+        cols = st.columns(3)
         cols[0].metric("Leads scored", f"{row.leads:,}")
         delta = None
         if row.previous_sales_ready is not None and row.previous_at is not None and str(row.previous_at) != "NaT":
@@ -51,8 +52,7 @@ def render() -> None:
         cols[1].metric("Sales-ready leads", f"{row.sales_ready:,}",
                        delta=None if delta is None else f"{delta:+,} since {row.previous_at:%Y-%m-%d %H:%M}",
                        help="Change since the previous scoring that moved a lead (fct_lead_score_history).")
-        cols[2].metric("Scored at", f"{row.scored_at:%Y-%m-%d %H:%M}")
-        cols[3].metric("Rules version", str(row.rules_version))
+        cols[2].metric("Share sales-ready", f"{row.sales_ready / row.leads:.1%}")
 
     bands = query(
         f"""
@@ -63,7 +63,7 @@ def render() -> None:
         group by all order by b.model_id, b.min_score desc
         """, params)
     funnel = (
-        alt.Chart(bands, title="Leads by band (funnel, highest band on top)")
+        alt.Chart(bands)
         .mark_bar()
         .encode(
             x=alt.X("leads:Q", title="Leads (count)"),
@@ -75,7 +75,7 @@ def render() -> None:
     )
     labels = funnel.mark_text(align="left", dx=3).encode(text="leads:Q", color=alt.value("black"))
     st.altair_chart((funnel + labels).facet(column=alt.Column("model_id:N", title="Model"))
-                    .resolve_scale(y="independent"))
+                    .resolve_scale(y="independent").properties(title="Leads by band (funnel, highest band on top)"))
 
     distribution = query(
         f"""
@@ -84,7 +84,7 @@ def render() -> None:
         """, params)
     distribution["score_to"] = distribution["score_from"] + BIN_POINTS
     histogram = (
-        alt.Chart(distribution, title=f"Score distribution ({BIN_POINTS}-point bins)")
+        alt.Chart(distribution)
         .mark_bar()
         .encode(
             x=alt.X("score_from:Q", bin="binned", title="Score (points)"),
@@ -95,9 +95,13 @@ def render() -> None:
         )
         .properties(width=320, height=200)
         .facet(column=alt.Column("model_id:N", title="Model"))
+        .properties(title=f"Score distribution ({BIN_POINTS}-point bins)")
     )
     st.altair_chart(histogram)
-    st.dataframe(bands.rename(columns={"model_id": "model", "min_score": "from score"}), hide_index=True)
+    st.markdown("**Leads by band**")
+    st.table(bands[["model_id", "band", "min_score", "is_sales_ready", "leads"]].rename(columns={
+        "model_id": "Model", "band": "Band", "min_score": "From score (points)", "is_sales_ready": "Sales-ready",
+        "leads": "Leads"}).set_index("Model"))
 
 
 if __name__ == "__main__":  # run as a page by st.navigation (app.py)
