@@ -17,7 +17,8 @@ def streamlit_command(port: int) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.address=127.0.0.1", f"--server.port={port}",
             "--browser.gatherUsageStats=false", "--server.headless=true",
-            "--server.fileWatcherType=none", "--global.developmentMode=false"]
+            "--server.fileWatcherType=none", "--global.developmentMode=false",
+            "--client.toolbarMode=viewer"]
 
 
 @click.command("dashboard")

@@ -31,7 +31,7 @@ def render() -> None:
             y=alt.Y("account_id:N", sort="-x", title="Account"),
             color=alt.Color("band:N", title="Band"),
             tooltip=["model_id", "account_id", "account_score", "contact_count", "sales_ready_contact_count"],
-        ).properties(width=360, height=320).facet(column=alt.Column("model_id:N", title="Model"))
+        ).properties(width=280, height=320).facet(column=alt.Column("model_id:N", title="Model"))
         .resolve_scale(y="independent").properties(title=f"Top {TOP} accounts by account score"))
     st.dataframe(accounts.drop(columns="account_rank"), hide_index=True)
 

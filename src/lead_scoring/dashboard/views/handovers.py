@@ -35,7 +35,7 @@ def render() -> None:
                             scale=alt.Scale(domain=["into sales-ready", "out of sales-ready"])),
             xOffset="direction:N",
             tooltip=["model_id", "week", "direction", "leads"],
-        ).properties(width=360, height=220).facet(column=alt.Column("model_id:N", title="Model"))
+        ).properties(width=300, height=220).facet(column=alt.Column("model_id:N", title="Model"))
         .properties(title="Hand-overs into and out of sales-ready per week"))
     by_owner = (moves.fillna({"owner_id": "(no owner)"})
                 .pivot_table(index=["model_id", "owner_id"], columns="direction", values="contact_id",
@@ -49,7 +49,7 @@ def render() -> None:
             x=alt.X("into sales-ready:Q", title="Leads handed over (count)"),
             y=alt.Y("owner_id:N", sort="-x", title="Owner"),
             tooltip=["model_id", "owner_id", "into sales-ready", "out of sales-ready"],
-        ).properties(width=360).facet(column=alt.Column("model_id:N", title="Model")).resolve_scale(y="independent")
+        ).properties(width=280).facet(column=alt.Column("model_id:N", title="Model")).resolve_scale(y="independent")
         .properties(title="Hand-overs into sales-ready by current owner"))
     st.dataframe(by_owner.rename(columns={"model_id": "model", "owner_id": "owner"}), hide_index=True)
     st.markdown("**Newest hand-overs**")

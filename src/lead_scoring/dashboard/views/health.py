@@ -26,12 +26,12 @@ def render() -> None:
     newest = query("select max(last_activity_at) as newest_event, count(*) as scores from marts.fct_lead_scores")
     pub = publication.iloc[0] if not publication.empty else None
     cols = st.columns(3)
-    cols[0].metric("Last build published", "–" if pub is None else f"{pub.published_at:%Y-%m-%d %H:%M} UTC",
-                   delta=None if pub is None else _age(pub.published_at), delta_color="off")
+    cols[0].metric("Last build published (UTC)", "–" if pub is None else f"{pub.published_at:%Y-%m-%d %H:%M}",
+                   delta=None if pub is None else _age(pub.published_at), delta_color="off", delta_arrow="off")
     cols[1].metric("Scored as of", "–" if pub is None or pd.isna(pub.scored_at) else f"{pub.scored_at:%Y-%m-%d %H:%M}")
     ev = newest.iloc[0].newest_event
     cols[2].metric("Newest scored event", "–" if pd.isna(ev) else f"{ev:%Y-%m-%d %H:%M}",
-                   delta=None if pd.isna(ev) else _age(ev), delta_color="off",
+                   delta=None if pd.isna(ev) else _age(ev), delta_color="off", delta_arrow="off",
                    help="The newest activity of any scored lead (fct_lead_scores.last_activity_at).")
     st.caption(f"Read copy: `{read_copy_path()}`")
 
@@ -43,7 +43,7 @@ def render() -> None:
     else:
         st.altair_chart(
             alt.Chart(rejected, title="Rejected rows by reason and source table").mark_bar().encode(
-                x=alt.X("rows:Q", title="Rows (count)"), y=alt.Y("reason:N", sort="-x", title="Reason"),
+                x=alt.X("rows:Q", title="Rows (count)"), y=alt.Y("reason:N", sort="-x", title="Reason", axis=alt.Axis(labelLimit=320)),
                 color=alt.Color("source_table:N", title="Source table"),
                 tooltip=["source_table", "reason", "rows", "last_loaded_at"]),
             width="stretch")

@@ -47,15 +47,15 @@ def render() -> None:
         return
     r = lead.iloc[0]
     name = " ".join(str(v) for v in (r.first_name, r.last_name) if isinstance(v, str)) or contact_id
-    st.subheader(f"{name} · `{contact_id}` · model `{model_id}`")
+    st.subheader(f"{name} · `{contact_id}` · model `{model_id}` · band **{r.band}**"
+                 + (" (sales-ready)" if r.is_sales_ready else ""))
     st.caption(" · ".join(str(v) for v in (r.email, r.job_title, r.industry, r.account_id) if isinstance(v, str)))
-    cols = st.columns([1, 1, 1.2, 1.8, 1, 0.8])
+    cols = st.columns(5)
     cols[0].metric("Score (points)", fmt_points(r.score))
     cols[1].metric("Fit (points)", fmt_points(r.fit_score))
     cols[2].metric("Engagement (points)", fmt_points(r.engagement_score))
-    cols[3].metric("Band", str(r.band))
-    cols[4].metric("Points in band", fmt_points(r.points_in_band), help="Score now minus the score when the lead entered this band.")
-    cols[5].metric("Rank", f"{int(r.score_rank):,}")
+    cols[3].metric("Points in band", fmt_points(r.points_in_band), help="Score now minus the score when the lead entered this band.")
+    cols[4].metric("Rank", f"{int(r.score_rank):,}")
     st.markdown(f"**Owner:** `{r.owner_id}` · **routing rule:** `{r.routing_rule_id}` · "
                 f"**in band since:** {r.band_entered_at:%Y-%m-%d} · **last activity:** "
                 f"{'–' if pd.isna(r.last_activity_at) else f'{r.last_activity_at:%Y-%m-%d %H:%M}'} · "

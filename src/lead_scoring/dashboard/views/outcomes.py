@@ -75,7 +75,9 @@ def render() -> None:
     st.altair_chart(
         alt.Chart(rules, title="Current vs suggested points per rule").mark_circle(size=70).encode(
             x=alt.X("points:Q", title="Current points"), y=alt.Y("suggested_points:Q", title="Suggested points"),
-            color=alt.Color("mis_weighted:N", title="Mis-weighted"), shape=alt.Shape("model_id:N", title="Model"),
+            color=alt.Color("mis_weighted:N", title="Mis-weighted",
+                            scale=alt.Scale(domain=[False, True], range=["#1f77b4", "#e8590c"])),
+            shape=alt.Shape("model_id:N", title="Model"),
             tooltip=["model_id", "rule_id", "points", "suggested_points", "information_value"],
         ).properties(height=300), width="stretch")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from lead_scoring.dashboard.common import empty_state, selected_models, sql_list
+from lead_scoring.dashboard.common import empty_state, fmt_points, selected_models, sql_list
 from lead_scoring.dashboard.data import query
 
 BIN_POINTS = 10
@@ -99,6 +99,7 @@ def render() -> None:
     )
     st.altair_chart(histogram)
     st.markdown("**Leads by band**")
+    bands["min_score"] = bands["min_score"].map(fmt_points)
     st.table(bands[["model_id", "band", "min_score", "is_sales_ready", "leads"]].rename(columns={
         "model_id": "Model", "band": "Band", "min_score": "From score (points)", "is_sales_ready": "Sales-ready",
         "leads": "Leads"}).set_index("Model"))
