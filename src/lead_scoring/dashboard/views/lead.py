@@ -1,6 +1,6 @@
 """One lead (query parameters model_id and contact_id): fit and engagement, band and
 points_in_band, score history with band thresholds, the contributions that explain every point,
-tag scores, owner and routing rule, and the latest band changes."""
+tag scores, owner and routing rule, the latest band changes and the latest events."""
 from __future__ import annotations
 
 import altair as alt
@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lead_scoring.dashboard.common import all_models, empty_state, fmt_points
-from lead_scoring.dashboard.data import query
+from lead_scoring.dashboard.data import MissingRelation, query
 
 RULE_DESCRIPTIONS = """
     select model_id, rule_id, description from rules.attribute_rules
@@ -120,6 +120,22 @@ def render() -> None:
             st.caption("No band change recorded yet.")
         else:
             st.dataframe(changes, hide_index=True)
+
+
+    st.subheader("Latest events")
+    try:
+        events = query("select occurred_at, event_type, channel, campaign_id, url, event_id "
+                       "from marts.fct_lead_recent_events where contact_id = ? order by event_rank", (contact_id,))
+    except MissingRelation:
+        st.caption("This read copy has no `marts.fct_lead_recent_events`; rebuild with `scripts/build.py` to list events.")
+        return
+    if events.empty:
+        st.caption("No event recorded for this contact up to the scoring time.")
+    else:
+        st.dataframe(events, hide_index=True, column_config={
+            "occurred_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
+            "event_type": "Event", "channel": "Channel", "campaign_id": "Campaign", "url": "URL",
+            "event_id": "Event id"})
 
 
 if __name__ == "__main__":  # run as a page by st.navigation (app.py)
