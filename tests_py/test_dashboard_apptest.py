@@ -26,10 +26,13 @@ TITLES = {"overview": "Overview", "leads": "Leads", "lead": "Lead", "handovers":
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("dashboard_demo")
-    project = dashboard_data.demo_project(root)
-    return dashboard_data.publish(project, root / "warehouse_read.duckdb")
+def demo_project(tmp_path_factory):
+    return dashboard_data.demo_project(tmp_path_factory.mktemp("dashboard_demo"))
+
+
+@pytest.fixture(scope="module")
+def demo(demo_project):
+    return dashboard_data.publish(demo_project, demo_project.root.parent / "warehouse_read.duckdb")
 
 
 @pytest.fixture(scope="module")
@@ -160,6 +163,30 @@ def test_one_lead_explains_every_point(demo, monkeypatch):
     history = specs[0]
     assert history["title"] == "Score history with band thresholds (dashed)"
     assert any(layer["mark"]["type"] == "rule" for layer in history["layer"])  # the thresholds
+    events = at.dataframe[-1].value  # the latest events, newest first
+    expected = marts(demo, "select event_id from marts.fct_lead_recent_events where contact_id = ? "
+                           "order by event_rank", [contact])
+    assert list(events["event_id"]) == [e for (e,) in expected] and len(expected) > 0
+
+
+def test_recent_events_are_the_newest_per_contact(demo_project):
+    """fct_lead_recent_events against staging, ranked here in Python: for every contact, its
+    newest 20 events up to as_of (2026-06-30), newest first, ties by event id descending."""
+    from datetime import datetime
+
+    events = demo_project.query("select contact_id, event_id, occurred_at from staging.stg_raw__interactions "
+                                "where contact_id is not null")
+    as_of = datetime(2026, 6, 30)
+    by_contact: dict[str, list] = {}
+    for contact, event, occurred in events:
+        if occurred <= as_of:
+            by_contact.setdefault(contact, []).append((occurred, event))
+    expected = {(contact, event, rank)
+                for contact, rows in by_contact.items()
+                for rank, (_, event) in enumerate(sorted(rows, reverse=True)[:20], start=1)}
+    shown = set(demo_project.query("select contact_id, event_id, event_rank from marts.fct_lead_recent_events"))
+    assert shown == expected
+    assert max(len(rows) for rows in by_contact.values()) > 20  # the cut-off was exercised
 
 
 def test_lead_without_id_or_unknown_id(demo, monkeypatch):
