@@ -330,3 +330,39 @@ def test_command_serves_on_loopback_without_usage_statistics():
                  "--server.headless=true"):
         assert flag in command
     assert command[:5] == [sys.executable, "-m", "streamlit", "run", str(APP)]
+
+
+# --- the query layer ------------------------------------------------------------------------
+def test_query_retries_then_falls_back_to_the_previous_result(tmp_path, monkeypatch):
+    from lead_scoring.dashboard import data
+
+    read = tmp_path / "tiny_read.duckdb"
+    with duckdb.connect(str(read)) as con:
+        con.execute("create schema marts; create table marts.t as select 7 as n")
+    monkeypatch.setenv("LEAD_SCORING_READ_DB", str(read))
+    monkeypatch.setattr(data.time, "sleep", lambda seconds: None)
+    assert data.scalar("select n from marts.t") == 7
+
+    failures = []
+    real_run = data._run
+
+    def flaky(*args):
+        if len(failures) < 2:  # the first two opens fail, as if the file were being swapped
+            failures.append(1)
+            raise duckdb.IOException("swapping")
+        return real_run(*args)
+
+    monkeypatch.setattr(data, "_run", flaky)
+    assert data.scalar("select n + 1 from marts.t") == 8  # a new query: retried, not cached before
+    assert len(failures) == 2
+
+    def broken(*args):
+        raise duckdb.IOException("still swapping")
+
+    monkeypatch.setattr(data, "_run", broken)
+    assert data.scalar("select n from marts.t") == 7  # the previous result of the same query
+    with pytest.raises(duckdb.IOException):
+        data.scalar("select n * 3 from marts.t")  # never read before: the error, not a guess
+    read.unlink()
+    with pytest.raises(data.NoReadCopy):
+        data.scalar("select n from marts.t")

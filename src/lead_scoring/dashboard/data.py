@@ -9,7 +9,9 @@ is retried; if it keeps failing, the previous result of the same query is shown.
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 import duckdb
@@ -18,6 +20,12 @@ import streamlit as st
 
 READ_DB_ENV = "LEAD_SCORING_READ_DB"
 ATTEMPTS = 5
+LAST_GOOD_ENTRIES = 500
+# DuckDB's Python client shares one database instance per path among the connections open at the
+# same time: a connection opened while another session's query still holds the old file would
+# read the old file under the new cache key. Queries therefore run one at a time (they are short,
+# and cached), so every connect opens whatever file the path names now.
+_connect_lock = threading.Lock()
 
 
 class NoReadCopy(Exception):
@@ -52,15 +60,16 @@ def publication_stamp() -> tuple[int, int, int] | None:
 @st.cache_data(max_entries=1000, show_spinner=False)
 def _run(path: str, stamp: tuple[int, int, int], sql: str, params: tuple) -> pd.DataFrame:
     # `stamp` is only part of the cache key: a new publication gets new entries.
-    con = duckdb.connect(path, read_only=True)
-    try:
-        return con.execute(sql, list(params)).df()
-    finally:
-        con.close()
+    with _connect_lock:
+        con = duckdb.connect(path, read_only=True)
+        try:
+            return con.execute(sql, list(params)).df()
+        finally:
+            con.close()
 
 
 # The last result of each query, shown if the read copy cannot be read during a swap.
-_last_good: dict[tuple[str, str, tuple], pd.DataFrame] = {}
+_last_good: OrderedDict[tuple[str, str, tuple], pd.DataFrame] = OrderedDict()
 
 
 def query(sql: str, params: tuple | list = ()) -> pd.DataFrame:
@@ -82,6 +91,9 @@ def query(sql: str, params: tuple | list = ()) -> pd.DataFrame:
             time.sleep(0.1 * (attempt + 1))
             continue
         _last_good[key] = frame
+        _last_good.move_to_end(key)
+        while len(_last_good) > LAST_GOOD_ENTRIES:
+            _last_good.popitem(last=False)
         return frame.copy()
     if key in _last_good:
         st.caption("The read copy is being replaced; showing the previous data. Interact again to see the new scores.")

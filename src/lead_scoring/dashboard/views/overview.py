@@ -62,6 +62,8 @@ def render() -> None:
         where b.model_id in ({marks})
         group by all order by b.model_id, b.min_score desc
         """, params)
+    if bands.empty:  # a publish replaced the read copy during this run: the next run shows it whole
+        return
     funnel = (
         alt.Chart(bands)
         .mark_bar()
