@@ -2,7 +2,8 @@
 `lead-scoring dashboard` serving a small demo warehouse on 127.0.0.1.
 
 Checks that every page renders, that the numbers shown equal the marts, that a click in the leads
-table opens the lead, that no request leaves the machine, and that a build published while the
+table opens the lead, that no request leaves the machine (the browser's requests are recorded; the
+server's HTTP clients are given a trap as proxy), and that a build published while the
 page is open shows its new numbers on the next interaction. Screenshots of every page go to
 $DASHBOARD_ARTIFACTS (default target/browser-artifacts); with DASHBOARD_DOCS_SCREENSHOTS=1 they
 are also written, reduced to 256 colours, to docs/img/dashboard/ for docs/dashboard.md.
@@ -16,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -61,13 +63,14 @@ def free_port() -> int:
 class Dashboard:
     """`lead-scoring dashboard --read-db PATH --port PORT` in its own process group."""
 
-    def __init__(self, read_db: Path, log: Path):
+    def __init__(self, read_db: Path, log: Path, env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cli = Path(sys.executable).with_name("lead-scoring")
         self.log = log.open("w")
         self.process = subprocess.Popen([str(cli), "dashboard", "--read-db", str(read_db), "--port", str(self.port)],
-                                        stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+                                        stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+                                        env={**os.environ, **(env or {})})
         deadline = time.monotonic() + 60
         while True:
             if self.process.poll() is not None:
@@ -92,6 +95,42 @@ class Dashboard:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=15)
         self.log.close()
+
+
+class ProxyTrap:
+    """A listening socket given to the server as its HTTP(S) proxy: any request the server makes
+    through Python's HTTP clients (requests, urllib) to a host off the machine connects here."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.5)
+        self.caught: list[bytes] = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+        url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.env = {"HTTP_PROXY": url, "HTTPS_PROXY": url, "http_proxy": url, "https_proxy": url,
+                    "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+
+    def _serve(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                try:
+                    self.caught.append(conn.recv(200))
+                except OSError:
+                    self.caught.append(b"(connection)")
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +212,8 @@ def top_lead(read: Path, model: str) -> tuple[str, float]:
 # --- tests ------------------------------------------------------------------------------------
 def test_every_page_shows_the_marts_and_stays_on_the_machine(demo, page, tmp_path):
     project, read = demo
-    server = Dashboard(read, tmp_path / "server.log")
+    trap = ProxyTrap()
+    server = Dashboard(read, tmp_path / "server.log", env=trap.env)
     try:
         # Overview: band counts and sales-ready counts per model equal the marts
         page.goto(f"{server.url}/")  # the default page
@@ -237,8 +277,10 @@ def test_every_page_shows_the_marts_and_stays_on_the_machine(demo, page, tmp_pat
 
         assert page.locator('[data-testid="stException"]').count() == 0
         assert_local_only(page.requests)
+        assert trap.caught == [], f"the server tried to reach off the machine: {trap.caught}"
     finally:
         server.stop()
+        trap.close()
 
 
 def test_a_build_published_while_open_shows_on_the_next_interaction(demo, page, tmp_path):
