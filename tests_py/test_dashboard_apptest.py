@@ -366,3 +366,13 @@ def test_query_retries_then_falls_back_to_the_previous_result(tmp_path, monkeypa
     read.unlink()
     with pytest.raises(data.NoReadCopy):
         data.scalar("select n from marts.t")
+
+
+def test_leads_page_number_survives_a_narrower_filter(demo, monkeypatch):
+    at = open_page(demo, monkeypatch, "leads")
+    at.number_input(key="leads_page").set_value(6).run()  # 300 leads: page 6 of 6
+    assert html_rows(at)[0][0] == "251"
+    at.multiselect(key="leads_band").set_value(["product_qualified"]).run()  # fewer than 50 leads
+    assert not at.exception and not at.error
+    assert at.number_input(key="leads_page").value == 1
+    assert {r[5] for r in html_rows(at)} == {"product_qualified"}

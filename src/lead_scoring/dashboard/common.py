@@ -37,6 +37,10 @@ def empty_state(message: str) -> None:
     st.info(f"{message} {LOAD_HINT}")
 
 
+def fmt_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return "–" if value is None or pd.isna(value) else f"{pd.Timestamp(value):{fmt}}"
+
+
 def fmt_points(value) -> str:
     if value is None or pd.isna(value):
         return "–"

@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lead_scoring.dashboard.common import all_models, empty_state, fmt_points
+from lead_scoring.dashboard.common import all_models, empty_state, fmt_points, fmt_time
 from lead_scoring.dashboard.data import MissingRelation, query
 
 RULE_DESCRIPTIONS = """
@@ -57,9 +57,9 @@ def render() -> None:
     cols[3].metric("Points in band", fmt_points(r.points_in_band), help="Score now minus the score when the lead entered this band.")
     cols[4].metric("Rank", f"{int(r.score_rank):,}")
     st.markdown(f"**Owner:** `{r.owner_id}` · **routing rule:** `{r.routing_rule_id}` · "
-                f"**in band since:** {r.band_entered_at:%Y-%m-%d} · **last activity:** "
-                f"{'–' if pd.isna(r.last_activity_at) else f'{r.last_activity_at:%Y-%m-%d %H:%M}'} · "
-                f"**scored at:** {r.scored_at:%Y-%m-%d %H:%M} · **rules version:** `{r.rules_version}`")
+                f"**in band since:** {fmt_time(r.band_entered_at, '%Y-%m-%d')} · "
+                f"**last activity:** {fmt_time(r.last_activity_at)} · "
+                f"**scored at:** {fmt_time(r.scored_at)} · **rules version:** `{r.rules_version}`")
 
     contributions = query(
         f"""

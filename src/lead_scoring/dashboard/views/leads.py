@@ -60,6 +60,8 @@ def render() -> None:
             st.info("No lead matches these filters; clear a filter or the search.")
         return
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    if st.session_state.get("leads_page", 1) > pages:  # a filter left fewer pages than the one shown
+        st.session_state["leads_page"] = 1
     page = st.number_input(f"Page (of {pages}; {total:,} leads, {PAGE_SIZE} a page)", min_value=1,
                            max_value=pages, value=1, step=1, key="leads_page")
     rows = query(

@@ -3,6 +3,7 @@ and its change since the previous scoring, the rules version and scored_at."""
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from lead_scoring.dashboard.common import empty_state, fmt_points, selected_models, sql_list
@@ -47,7 +48,7 @@ def render() -> None:
         cols = st.columns(3)
         cols[0].metric("Leads scored", f"{row.leads:,}")
         delta = None
-        if row.previous_sales_ready is not None and row.previous_at is not None and str(row.previous_at) != "NaT":
+        if not pd.isna(row.previous_at) and not pd.isna(row.previous_sales_ready):
             delta = int(row.sales_ready - row.previous_sales_ready)
         cols[1].metric("Sales-ready leads", f"{row.sales_ready:,}",
                        delta=None if delta is None else f"{delta:+,} since {row.previous_at:%Y-%m-%d %H:%M}",
@@ -84,6 +85,8 @@ def render() -> None:
         select model_id, floor(score / {BIN_POINTS}) * {BIN_POINTS} as score_from, count(*) as leads
         from marts.fct_lead_scores where model_id in ({marks}) group by all order by 1, 2
         """, params)
+    if distribution.empty:  # as above: a publish during this run
+        return
     distribution["score_to"] = distribution["score_from"] + BIN_POINTS
     histogram = (
         alt.Chart(distribution)
