@@ -183,9 +183,13 @@ def screenshot(page: Page, name: str) -> None:
     path = ARTIFACTS / f"{name}.png"
     # Streamlit scrolls inside its main container: grow the viewport to the content for a full page
     size = page.viewport_size
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 4000)})
-    page.wait_for_timeout(1000)  # charts re-layout to the new size
+    for _ in range(3):  # elements below the fold may render once visible: measure again
+        height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        height = min(max(height, size["height"]), 4000)
+        if height == page.viewport_size["height"]:
+            break
+        page.set_viewport_size({"width": size["width"], "height": height})
+        page.wait_for_timeout(1000)  # charts re-layout to the new size
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     if os.environ.get("DASHBOARD_DOCS_SCREENSHOTS") == "1" and name in dict(PAGES):
@@ -255,6 +259,8 @@ def test_every_page_shows_the_marts_and_stays_on_the_machine(demo, page, tmp_pat
         summary = page.get_by_text(re.compile(r"^Contributions sum to")).inner_text()
         assert number(re.search(r"sum to ([-\d.,]+)", summary).group(1)) == pytest.approx(total, abs=0.05)
         expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+        # contributions, band changes, latest events
+        expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(3)
         screenshot(page, "lead")
 
         # Rules and outcomes: ROC AUC per model as in rpt_model_performance
