@@ -85,7 +85,7 @@ def assert_labelled(spec: dict) -> None:
 
 def html_rows(at: AppTest) -> list[list[str]]:
     """Cells of the leads table (HTML in a markdown element)."""
-    table = next(m.value for m in at.markdown if m.value.startswith("<table class='leads'>"))
+    table = next(m.value for m in at.markdown if "<table class='leads'>" in m.value)
     return [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
 
 
@@ -376,3 +376,18 @@ def test_leads_page_number_survives_a_narrower_filter(demo, monkeypatch):
     assert not at.exception and not at.error
     assert at.number_input(key="leads_page").value == 1
     assert {r[5] for r in html_rows(at)} == {"product_qualified"}
+
+
+def test_leads_table_escapes_untrusted_text(demo, tmp_path, monkeypatch):
+    read = tmp_path / "hostile_read.duckdb"
+    shutil.copy(demo, read)
+    contact = marts(read, "select contact_id from marts.fct_lead_scores "
+                          "where model_id = 'analytics_suite' and score_rank = 1")[0][0]
+    with duckdb.connect(str(read)) as con:
+        con.execute("update marts.dim_contacts set first_name = '<img src=x onerror=alert(1)>', "
+                    "email = 'a\"b''c@example.com' where contact_id = ?", [contact])
+    at = open_page(read, monkeypatch, "leads")
+    row = html_rows(at)[0]
+    assert row[2] == "&lt;img src=x onerror=alert(1)&gt; " + marts(
+        read, "select last_name from marts.dim_contacts where contact_id = ?", [contact])[0][0]
+    assert row[3] == "a&quot;b&#x27;c@example.com"

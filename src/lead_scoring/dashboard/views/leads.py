@@ -11,6 +11,9 @@ from lead_scoring.dashboard.common import all_models, empty_state, fmt_points, s
 from lead_scoring.dashboard.data import query
 
 PAGE_SIZE = 50
+# Compact rows that scroll sideways on a narrow screen rather than wrapping every name.
+TABLE_STYLE = ("<style>div.leads-wrap{overflow-x:auto} table.leads{font-size:0.85rem;width:100%}"
+               "table.leads th,table.leads td{padding:0.25rem 0.5rem;white-space:nowrap}</style>")
 
 
 def lead_href(model_id: str, contact_id: str) -> str:
@@ -80,7 +83,8 @@ def _table(model: str, rows) -> str:
     headers = ["Rank", "Contact", "Name", "E-mail", "Account", "Band", "Score (points)", "Fit", "Engagement",
                "Primary interest", "Owner", "Last activity"]
     esc = lambda v: "" if v is None or v != v else html.escape(str(v))  # noqa: E731  (v != v: NaN/NaT)
-    out = ["<table class='leads'><thead><tr>", *(f"<th>{h}</th>" for h in headers), "</tr></thead><tbody>"]
+    out = [TABLE_STYLE, "<div class='leads-wrap'><table class='leads'><thead><tr>", *(f"<th>{h}</th>" for h in headers),
+           "</tr></thead><tbody>"]
     for r in rows.itertuples():
         link = f"<a href='{html.escape(lead_href(model, r.contact_id))}' target='_self'>{esc(r.contact_id)}</a>"
         last = "" if r.last_activity_at is None or r.last_activity_at != r.last_activity_at else f"{r.last_activity_at:%Y-%m-%d}"
@@ -88,7 +92,7 @@ def _table(model: str, rows) -> str:
                  fmt_points(r.score), fmt_points(r.fit_score), fmt_points(r.engagement_score),
                  esc(r.primary_interest_tag), esc(r.owner_id), last]
         out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 
