@@ -54,6 +54,7 @@ def open_page(read, monkeypatch, page: str, **query) -> AppTest:
     at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+    assert not at.warning, [w.value for w in at.warning]
     assert [t.value for t in at.title] == [TITLES[page]]
     return at
 
@@ -373,9 +374,18 @@ def test_leads_page_number_survives_a_narrower_filter(demo, monkeypatch):
     at.number_input(key="leads_page").set_value(6).run()  # 300 leads: page 6 of 6
     assert html_rows(at)[0][0] == "251"
     at.multiselect(key="leads_band").set_value(["product_qualified"]).run()  # fewer than 50 leads
-    assert not at.exception and not at.error
+    assert not at.exception and not at.error and not at.warning
     assert at.number_input(key="leads_page").value == 1
     assert {r[5] for r in html_rows(at)} == {"product_qualified"}
+
+
+def test_model_choice_persists_across_pages(demo, monkeypatch):
+    at = open_page(demo, monkeypatch, "overview")
+    at.multiselect(key="models").set_value(["b2b_general"]).run()
+    assert [s.value for s in at.subheader] == ["Model `b2b_general`"]
+    at.switch_page("views/handovers.py").run()
+    assert at.multiselect(key="models").value == ["b2b_general"]
+    assert set(at.dataframe[0].value["model"]) == {"b2b_general"}
 
 
 def test_leads_table_escapes_untrusted_text(demo, tmp_path, monkeypatch):

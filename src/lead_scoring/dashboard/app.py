@@ -30,9 +30,13 @@ page = st.navigation([st.Page(VIEWS / file, title=title, url_path=url, default=u
 
 try:
     models = common.all_models()
+    known = list(models["model_id"])
+    # all models at first; later keep the choice, less any model a new build dropped
+    chosen = st.session_state.get("models")
+    if chosen is None or any(m not in known for m in chosen):
+        st.session_state["models"] = [m for m in (chosen or known) if m in known]
     with st.sidebar:
-        st.multiselect("Scoring models", list(models["model_id"]), default=list(models["model_id"]),
-                       key="models", help="Charts show the chosen models side by side.")
+        st.multiselect("Scoring models", known, key="models", help="Charts show the chosen models side by side.")
         st.caption(f"Read copy: `{read_copy_path()}`")
     page.run()
 except NoReadCopy as exc:

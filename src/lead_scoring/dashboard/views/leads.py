@@ -66,7 +66,7 @@ def render() -> None:
     if st.session_state.get("leads_page", 1) > pages:  # a filter left fewer pages than the one shown
         st.session_state["leads_page"] = 1
     page = st.number_input(f"Page (of {pages}; {total:,} leads, {PAGE_SIZE} a page)", min_value=1,
-                           max_value=pages, value=1, step=1, key="leads_page")
+                           max_value=pages, step=1, key="leads_page")
     rows = query(
         f"""
         select s.score_rank, s.contact_id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as name,
