@@ -65,3 +65,18 @@ bpic2012: $(VENV)/.installed
 
 clean:
 	rm -rf target logs $(DEMO_DIR) "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal" "$(LEAD_SCORING_DB:.duckdb=_read.duckdb)"
+
+# The dashboard (docs/dashboard.md) on http://127.0.0.1:$(DASHBOARD_PORT), over the read copy of $(LEAD_SCORING_DB).
+DASHBOARD_PORT ?= 8501
+.PHONY: dashboard test-browser
+dashboard: $(VENV)/.installed
+	$(VENV)/bin/lead-scoring dashboard --port $(DASHBOARD_PORT)
+
+# Browser tests of the dashboard: Debian's chromium driven by Playwright (never `playwright install`).
+$(VENV)/.browser-installed: requirements-browser.txt $(VENV)/.installed
+	@command -v chromium >/dev/null || { echo "test-browser needs Debian's chromium: apt-get install -y chromium"; exit 1; }
+	$(PY) -m pip install --quiet -r requirements-browser.txt
+	touch $@
+
+test-browser: $(VENV)/.browser-installed
+	$(PY) -m pytest -q tests_browser

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from lead_scoring.dashboard_cli import dashboard
 from lead_scoring.study import study
 from lead_scoring.sync.cli import sync
 
@@ -16,5 +17,5 @@ def main() -> None:
     """
 
 
-for command in (study, sync):
+for command in (dashboard, study, sync):
     main.add_command(command)
