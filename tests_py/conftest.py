@@ -42,6 +42,7 @@ MARTS = {
     "fct_account_scores": ["model_id", "account_id"],
     "dim_contacts": ["contact_id"],
     "crm_lead_scores": ["contact_id"],
+    "fct_lead_recent_events": ["contact_id", "event_rank"],
 }
 # Wall-clock columns: they record when a build ran, not what it computed.
 WALL_CLOCK = {"crm_lead_scores": "score_updated_at"}
