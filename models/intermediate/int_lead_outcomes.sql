@@ -3,9 +3,9 @@
 -- counts as won when a won conversion follows as_of (within var outcome_window_days if set).
 -- Conversions without a contact_id credit every contact of their account.
 {%- set within_window = '' -%}
-{%- if var('outcome_window_days', none) is not none -%}
+{%- if lead_scoring.setting('outcome_window_days') is not none -%}
     {%- set within_window = 'and converted_at <= '
-        ~ dbt.dateadd('day', var('outcome_window_days') | int, lead_scoring.as_of()) -%}
+        ~ dbt.dateadd('day', lead_scoring.setting('outcome_window_days') | int, lead_scoring.as_of()) -%}
 {%- endif %}
 
 with contacts as (

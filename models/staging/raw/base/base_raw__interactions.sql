@@ -1,6 +1,6 @@
 {#- A time further ahead of its own arrival than the allowed clock skew is a bad clock.
     Measured against loaded_at, not the run time, so a row's fate never depends on when dbt runs. -#}
-{%- set future_limit = dbt.dateadd('hour', var('max_future_skew_hours'), 'loaded_at') -%}
+{%- set future_limit = dbt.dateadd('hour', lead_scoring.setting('max_future_skew_hours'), 'loaded_at') -%}
 {%- set occurred_at = lead_scoring.typed_raw_column('occurred_at', 'timestamp',
     lead_scoring.column_types(source('raw', 'interactions'))) -%}
 select {{ lead_scoring.base_select('interactions', ['event_id', 'event_type', 'occurred_at'], [
