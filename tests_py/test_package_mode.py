@@ -131,3 +131,17 @@ def test_invalid_host_rule_fails_naming_the_host_file(tmp_path):
     published = project.query("select count(*) from information_schema.tables "
                               "where table_name = 'fct_lead_scores'")
     assert published == [(0,)]
+
+
+def test_scripts_read_schemas_from_one_configuration():
+    import subprocess
+    import sys
+    code = ("import sys; sys.path.insert(0, 'scripts'); import build, raw_schema, config; "
+            "print(config.RAW_SCHEMA, config.MARTS_SCHEMA, raw_schema.RAW_SCHEMA, build.PUBLISHED_SCHEMAS[0])")
+    env = {**os.environ, "LEAD_SCORING_RAW_SCHEMA": "landing", "LEAD_SCORING_MARTS_SCHEMA": "lead_scores"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True)
+    assert out.stdout.split() == ["landing", "lead_scores", "landing", "lead_scores"], out.stderr
+    env["LEAD_SCORING_MARTS_SCHEMA"] = "marts; drop table x"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True)
+    assert out.returncode != 0
+    assert "LEAD_SCORING_MARTS_SCHEMA must be a plain schema name" in out.stderr
