@@ -124,7 +124,8 @@ select
     cast(
         case
             when leads_with = 0 or leads_without = 0 then null
-            when abs({{ lead_scoring.setting('points_to_double_odds') }} / ln(2.0) * (woe_with - woe_without)) < 0.5 then 0
+            when abs({{ lead_scoring.setting('points_to_double_odds') }} / ln(2.0) * (woe_with - woe_without)) < 0.5
+                then 0
             else round({{ lead_scoring.setting('points_to_double_odds') }} / ln(2.0) * (woe_with - woe_without), 0)
         end as {{ lead_scoring.type_double() }}
     ) as suggested_points,
