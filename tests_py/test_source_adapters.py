@@ -113,3 +113,23 @@ def test_segment_rejected_and_unmapped(segment):
     assert segment.query("select count(*) from staging.stg_raw__interactions where contact_id is null") == [(1,)]
     props = segment.query("select properties from staging.stg_raw__interactions where event_id = 'p1'")[0][0]
     assert '"utm_medium":"email"' in props.replace(" ", "") and '"path":"/pricing"' in props.replace(" ", "")
+
+
+def test_segment_peer_sample_watermark_is_received_at(segment):
+    # no uuid_ts on the peer row: its received_at is the load watermark
+    assert segment.query("select cast(loaded_at as varchar) from staging.stg_raw__interactions "
+                         "where event_id = 'ajs-9527e97fc714abe02a23b3d24cf09a36'") == [("2015-02-23 22:28:55",)]
+
+
+def test_rudderstack_same_spec_same_scores(tmp_path):
+    project = Project(tmp_path / "project")
+    project.write_seeds(**RULES)
+    project.load_raw(LOADED, contacts=[scenario.contact("c_1"), scenario.contact("c_2"),
+                                       scenario.contact("97980cfea0067")])
+    load_collector(project, "rudderstack")
+    project.build(vars={"lead_scoring__event_sources": ["raw", "rudderstack"]})
+    # the Segment case's arithmetic: 10 + 2 + 30 + 5 = 47 for c_1, nothing moves to c_2
+    scores = project.scores("m_seg")
+    assert scores["c_1"][:3] == (0, 47, 47) and scores["c_2"][:3] == (0, 0, 0)
+    assert project.query("select reason from marts.rpt_rejected_rows order by 1") == [
+        ("rudderstack: missing id (event_id)",), ("rudderstack: missing timestamp (occurred_at)",)]
