@@ -22,8 +22,11 @@
 {#- The adapters (other than raw) that map a contract table, in a fixed order: (name, model). -#}
 {% macro adapter_models(table) -%}
     {%- set maps = {
-        'interactions': [['segment', 'base_segment__interactions'], ['rudderstack', 'base_rudderstack__interactions']],
-        'identities': [['segment', 'base_segment__identities'], ['rudderstack', 'base_rudderstack__identities']],
+        'interactions': [['segment', 'base_segment__interactions'], ['rudderstack', 'base_rudderstack__interactions'],
+            ['hubspot', 'base_hubspot__interactions']],
+        'identities': [['segment', 'base_segment__identities'], ['rudderstack', 'base_rudderstack__identities'],
+            ['hubspot', 'base_hubspot__identities']],
+        'contacts': [['hubspot', 'base_hubspot__contacts']],
     } -%}
     {%- set chosen = [] -%}
     {%- for pair in maps.get(table, []) if lead_scoring.event_source_enabled(pair[0]) -%}

@@ -71,3 +71,13 @@
 {% macro loaded_at_column() -%}
     {{- return(var('lead_scoring__loaded_at_column', 'loaded_at') | string | trim) -}}
 {%- endmacro %}
+
+{#- Every rule relation as refs (for a model's depends_on comment: a failed rule validation
+    stops every model that reads any rule). -#}
+{% macro all_rule_seeds() -%}
+    {%- set refs = [] -%}
+    {%- for seed in ['scoring_models', 'attribute_rules', 'behavior_rules', 'absence_rules', 'score_bands', 'routing_rules'] -%}
+        {%- do refs.append(lead_scoring.rule_seed(seed) | string) -%}
+    {%- endfor -%}
+    {{- return(refs | join(', ')) -}}
+{%- endmacro %}

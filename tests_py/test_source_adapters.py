@@ -133,3 +133,77 @@ def test_rudderstack_same_spec_same_scores(tmp_path):
     assert scores["c_1"][:3] == (0, 47, 47) and scores["c_2"][:3] == (0, 0, 0)
     assert project.query("select reason from marts.rpt_rejected_rows order by 1") == [
         ("rudderstack: missing id (event_id)",), ("rudderstack: missing timestamp (occurred_at)",)]
+
+
+HUBSPOT = PEER / "fivetran_hubspot"
+HUBSPOT_TABLES = {"contact": "contact_data", "email_event": "email_event_data",
+                  "email_event_click": "email_event_click_data", "email_event_open": "email_event_open_data",
+                  "contact_form_submission": "contact_form_submission_data"}
+HUBSPOT_RULES = dict(
+    scoring_models=[scenario.model("m_hs")],
+    attribute_rules=[scenario.attr("m_hs", "vp", "job_title", "contains", "vp", 3)],
+    behavior_rules=[
+        scenario.beh("m_hs", "sent", "email_sent", 1),
+        scenario.beh("m_hs", "open", "email_open", 2),
+        scenario.beh("m_hs", "pricing_click", "email_click", 8, "url", "contains", "/pricing"),
+        scenario.beh("m_hs", "form", "form_submit", 5, "properties.title", "equals", "demo request"),
+    ],
+    absence_rules=[],
+    score_bands=[scenario.band("m_hs", "base", 0)],
+)
+
+
+@pytest.fixture(scope="module")
+def hubspot(tmp_path_factory) -> Project:
+    project = Project(tmp_path_factory.mktemp("hubspot") / "project")
+    project.write_seeds(**HUBSPOT_RULES)
+    # Fivetran's tables as fivetran/dbt_hubspot's integration seeds have them (all text), plus ours
+    statements = ["create schema hubspot"]
+    for table, name in HUBSPOT_TABLES.items():
+        statements.append(f"create table hubspot.{table} as select * from read_csv("
+                          f"'{HUBSPOT / (name + '.csv')}', all_varchar = true)")
+    statements += [
+        "insert into hubspot.contact by name select * from (values "
+        "('h1', ' Ana@X.com ', 'VP Sales', '2026-06-01 00:00:00', 'false', '2026-07-01 00:00:00'), "
+        "('h2', 'gone@x.com', 'VP Sales', '2026-06-01 00:00:00', 'true', '2026-07-01 00:00:00')"
+        ") as v(id, property_email, property_jobtitle, property_createdate, _fivetran_deleted, _fivetran_synced)",
+        "insert into hubspot.email_event by name select * from (values "
+        "('e1', 'SENT', '2026-06-20 09:00:00', 'ana@x.com', '7', '2026-07-01 00:00:00'), "
+        "('e2', 'OPEN', '2026-06-21 09:00:00', 'ANA@x.com', '7', '2026-07-01 00:00:00'), "
+        "('e3', 'CLICK', '2026-06-22 09:00:00', 'ana@x.com', '7', '2026-07-01 00:00:00'), "
+        "('e4', 'CLICK', '2026-06-22 10:00:00', 'ana@x.com', '7', '2026-07-01 00:00:00'), "
+        "('e5', 'OPEN', null, 'ana@x.com', '7', '2026-07-01 00:00:00')"
+        ") as v(id, type, created, recipient, email_campaign_id, _fivetran_synced)",
+        "insert into hubspot.email_event_click by name select * from (values "
+        "('e3', 'https://x.com/pricing', '2026-07-01 00:00:00'), ('e4', 'https://x.com/blog', '2026-07-01 00:00:00')"
+        ") as v(id, url, _fivetran_synced)",
+        "insert into hubspot.contact_form_submission by name select * from (values "
+        "('2026-06-23 09:00:00', 'f1', 'h1', 'cv1', 'https://x.com/demo', 'Demo Request', '2026-07-01 00:00:00')"
+        ") as v(timestamp, form_id, contact_id, conversion_id, page_url, title, _fivetran_synced)",
+    ]
+    project.execute(";\n".join(statements))
+    project.build(vars={"lead_scoring__event_sources": ["hubspot"], "lead_scoring__using_accounts": False,
+                        "lead_scoring__using_contact_attributes": False, "lead_scoring__using_conversions": False})
+    return project
+
+
+def test_hubspot_hand_computed_scores(hubspot):
+    # h1 (Ana): VP +3; her email events arrive by recipient (any case) and stitch through her email:
+    # SENT +1, OPEN +2, CLICK on /pricing +8 (the /blog click matches no rule); form submission
+    # 'Demo Request' +5. fit 3, engagement 1 + 2 + 8 + 5 = 16, score 19
+    assert hubspot.scores("m_hs")["h1"][:3] == (3, 16, 19)
+    # the soft-deleted contact is not a contact
+    assert "h2" not in hubspot.scores("m_hs")
+
+
+def test_hubspot_peer_samples_load_without_rejections(hubspot):
+    # only our own bad row is rejected; every row of fivetran/dbt_hubspot's seeds is usable
+    assert hubspot.query("select source_table, record_id, reason from marts.rpt_rejected_rows") == [
+        ("interactions", "e5", "hubspot: missing created (occurred_at)")]
+    peer_events = hubspot.query("select count(*) from staging.stg_raw__interactions where event_id not in "
+                                "('e1', 'e2', 'e3', 'e4', 'form:cv1')")[0][0]
+    # every peer email event and form submission is staged: 100 + 5 rows in the CSVs
+    import csv
+    expected = sum(sum(1 for _ in csv.DictReader((HUBSPOT / f"{name}.csv").open()))
+                   for name in ("email_event_data", "contact_form_submission_data"))
+    assert peer_events == expected == 105

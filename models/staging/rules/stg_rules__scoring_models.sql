@@ -1,7 +1,6 @@
 -- Every rule seed is a parent, so a failed seed validation test stops this model and all
 -- scoring after it (dbt build runs a node only after its parents' tests pass).
--- depends_on: {{ lead_scoring.rule_seed('scoring_models') }}, {{ lead_scoring.rule_seed('attribute_rules') }}, {{ lead_scoring.rule_seed('behavior_rules') }}
--- depends_on: {{ lead_scoring.rule_seed('absence_rules') }}, {{ lead_scoring.rule_seed('score_bands') }}, {{ lead_scoring.rule_seed('routing_rules') }}
+-- depends_on: {{ lead_scoring.all_rule_seeds() }}
 select
     {{ lead_scoring.clean_text('model_id') }} as model_id,
     {{ lead_scoring.clean_text('model_name') }} as model_name,
