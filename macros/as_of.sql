@@ -1,6 +1,6 @@
 {#- The scoring time: var('as_of') (ISO timestamp, UTC) or the run's start time. -#}
 {% macro as_of_text() -%}
-    {%- set raw = var('as_of', none) -%}
+    {%- set raw = lead_scoring.setting('as_of') -%}
     {%- if raw is none or (raw | string | trim) == '' -%}
         {{- return(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) -}}
     {%- endif -%}

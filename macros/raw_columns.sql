@@ -71,8 +71,10 @@
 {% macro base_select(table, required, extra_checks=[]) -%}
     {%- set columns = lead_scoring.raw_columns(table) -%}
     {%- set relation = source('raw', table) -%}
-    {%- set raw_types = lead_scoring.column_types(relation) -%}
-    {%- set extra = lead_scoring.extra_columns(relation, columns.keys() | list) -%}
+    {%- set enabled = lead_scoring.raw_table_enabled(table) -%}
+    {%- set raw_types = lead_scoring.column_types(relation) if enabled else {} -%}
+    {%- set extra = lead_scoring.extra_columns(relation, columns.keys() | list
+        + [lead_scoring.loaded_at_column() | lower]) if enabled else [] -%}
     {%- set checks = [] -%}
     {%- for column in required -%}
         {%- if raw_types.get(column | lower) == lead_scoring.sql_type(columns[column]) | lower | trim -%}
@@ -104,16 +106,29 @@
 {%- endmacro %}
 
 {#- A raw table with any missing contract column added as NULL, so raw tables created by
-    other tools with fewer columns still stage (the loader always creates them all). -#}
+    other tools with fewer columns still stage (the loader always creates them all). The load
+    watermark column (var lead_scoring__loaded_at_column) is read as loaded_at. An optional table
+    switched off (var lead_scoring__using_<table>: false) is an empty relation of the same columns. -#}
 {% macro raw_relation(table) -%}
     {%- set relation = source('raw', table) -%}
+    {%- set watermark = lead_scoring.loaded_at_column() -%}
+    {%- if not lead_scoring.raw_table_enabled(table) -%}
+        {%- set columns = [] -%}
+        {%- for column, type in lead_scoring.raw_columns(table).items() -%}
+            {%- do columns.append('cast(null as ' ~ lead_scoring.sql_type(type) ~ ') as ' ~ column) -%}
+        {%- endfor -%}
+        {%- do columns.append('cast(null as ' ~ dbt.type_timestamp() ~ ') as loaded_at') -%}
+        {{- return('(select ' ~ columns | join(', ') ~ ' where 1 = 0) as source_rows') -}}
+    {%- endif -%}
     {%- set present = lead_scoring.column_names(relation) -%}
     {%- set missing = [] -%}
     {%- if execute and present -%}
         {%- for column, type in lead_scoring.raw_columns(table).items() if column not in present -%}
             {%- do missing.append('cast(null as ' ~ lead_scoring.sql_type(type) ~ ') as ' ~ column) -%}
         {%- endfor -%}
-        {%- if 'loaded_at' not in present -%}
+        {%- if watermark | lower != 'loaded_at' and watermark | lower in present -%}
+            {%- do missing.append('cast(' ~ adapter.quote(watermark) ~ ' as ' ~ dbt.type_timestamp() ~ ') as loaded_at') -%}
+        {%- elif 'loaded_at' not in present -%}
             {%- do missing.append('cast(null as ' ~ dbt.type_timestamp() ~ ') as loaded_at') -%}
         {%- endif -%}
     {%- endif -%}

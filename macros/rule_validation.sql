@@ -44,12 +44,12 @@
     select rows.rule_id, 'duplicate rule_id ' || rows.rule_id || ' in model ' || rows.model_id
         || ' (' || cast(counts.n as {{ dbt.type_string() }}) || ' rows across the rule seeds)' as problem
     from (
-        select trim(model_id) as model_id, trim(rule_id) as rule_id from {{ ref(seed_name) }}
+        select trim(model_id) as model_id, trim(rule_id) as rule_id from {{ lead_scoring.rule_seed(seed_name) }}
     ) as rows
     inner join (
         select model_id, rule_id, count(*) as n from (
             {%- for seed in ['attribute_rules', 'behavior_rules', 'absence_rules'] %}
-            select trim(model_id) as model_id, trim(rule_id) as rule_id from {{ ref(seed) }}
+            select trim(model_id) as model_id, trim(rule_id) as rule_id from {{ lead_scoring.rule_seed(seed) }}
             {{ 'union all' if not loop.last }}
             {%- endfor %}
         ) as all_rules
@@ -62,12 +62,12 @@
 {% macro unknown_model_problems(seed_name, id_column='rule_id') -%}
     select {{ id_column }} as rule_id,
         'unknown model_id ''' || coalesce(model_id, '') || ''' (not in scoring_models.csv)' as problem
-    from {{ ref(seed_name) }}
-    where trim(coalesce(model_id, '')) not in (select trim(model_id) from {{ ref('scoring_models') }} where model_id is not null)
+    from {{ lead_scoring.rule_seed(seed_name) }}
+    where trim(coalesce(model_id, '')) not in (select trim(model_id) from {{ lead_scoring.rule_seed('scoring_models') }} where model_id is not null)
 {%- endmacro %}
 
 {% macro rule_seed_problems(seed_name) -%}
-    {%- set seed = ref(seed_name) -%}
+    {%- set seed = lead_scoring.rule_seed(seed_name) -%}
     {%- if seed_name == 'scoring_models' -%}
         select model_id as rule_id, problem from (
             select model_id, case
@@ -85,7 +85,7 @@
         select models.model_id, 'model ' || models.model_id || ' has no bands in score_bands.csv'
         from {{ seed }} as models
         where models.is_active and trim(models.model_id) not in (
-            select trim(model_id) from {{ ref('score_bands') }} where model_id is not null)
+            select trim(model_id) from {{ lead_scoring.rule_seed('score_bands') }} where model_id is not null)
     {%- elif seed_name == 'routing_rules' -%}
         select rule_id, problem from (
             select coalesce(model_id, '') || ':' || coalesce({{ lead_scoring.as_text('priority') }}, '') as rule_id, case

@@ -21,6 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 from scratch import ScratchBuild, merge_seeds, read_seeds  # noqa: E402
+from config import MARTS_SCHEMA  # noqa: E402
 
 
 def renamed(seeds: dict[str, list[dict]], old: str, new: str) -> dict[str, list[dict]]:
@@ -46,11 +47,11 @@ def backtest_report(scratch: ScratchBuild, current: dict | None, candidate: dict
     with scratch.connect() as con:
         perf = con.execute(
             f"select model_id, leads, won, roc_auc, top_decile_conversion_rate, top_decile_lift "
-            f"from marts.rpt_model_performance where model_id in ({marks}) order by model_id = ?",
+            f"from {MARTS_SCHEMA}.rpt_model_performance where model_id in ({marks}) order by model_id = ?",
             [*models, candidate_model]).fetchall()
         bands = con.execute(
             f"select model_id, band, min_score, is_sales_ready, leads, won, conversion_rate, median_days_to_won "
-            f"from marts.rpt_score_band_conversion where model_id in ({marks}) "
+            f"from {MARTS_SCHEMA}.rpt_score_band_conversion where model_id in ({marks}) "
             f"order by model_id = ?, min_score", [*models, candidate_model]).fetchall()
         out = [f"Backtest at as_of {as_of} (scratch build, nothing published): wins after as_of",
                table(perf, ["model", "leads", "won", "roc_auc", "top10%_rate", "top10%_lift"]), "",
@@ -59,7 +60,7 @@ def backtest_report(scratch: ScratchBuild, current: dict | None, candidate: dict
         if current_model:
             moves = con.execute(
                 "select c.band as current_band, n.band as candidate_band, count(*) as leads "
-                "from marts.fct_lead_scores c join marts.fct_lead_scores n using (contact_id) "
+                f"from {MARTS_SCHEMA}.fct_lead_scores c join {MARTS_SCHEMA}.fct_lead_scores n using (contact_id) "
                 "join intermediate.int_lead_outcomes o using (contact_id) "
                 "where c.model_id = ? and n.model_id = ? and o.is_evaluated "
                 "group by all order by all", [current_model, candidate_model]).fetchall()

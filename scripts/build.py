@@ -28,8 +28,11 @@ from pathlib import Path
 
 import duckdb
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from config import MARTS_SCHEMA, RAW_SCHEMA  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
-PUBLISHED_SCHEMAS = ("marts", "rules")
+PUBLISHED_SCHEMAS = (MARTS_SCHEMA, "rules")
 BUSY_EXIT = 75
 # New outputs (a first read copy) are private: they hold emails and scores.
 PRIVATE_MODE = 0o600
@@ -108,9 +111,9 @@ def publish(db: Path, target: Path, fingerprint: str | None = None) -> dict[str,
             con.execute(f'create schema if not exists "{schema}"')
             con.execute(f'create table "{schema}"."{name}" as select * from src."{schema}"."{name}"')
             counts[f"{schema}.{name}"] = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
-        con.execute("create table marts._publication as select current_timestamp as published_at, "
-                    "(select max(scored_at) from marts.fct_lead_scores) as scored_at, "
-                    "(select max(rules_version) from marts.fct_lead_scores) as rules_version, "
+        con.execute(f"create table {MARTS_SCHEMA}._publication as select current_timestamp as published_at, "
+                    f"(select max(scored_at) from {MARTS_SCHEMA}.fct_lead_scores) as scored_at, "
+                    f"(select max(rules_version) from {MARTS_SCHEMA}.fct_lead_scores) as rules_version, "
                     "cast(? as varchar) as build_fingerprint", [fingerprint])
         con.execute("detach src")
         con.execute("checkpoint")
@@ -180,12 +183,12 @@ def build_fingerprint(db: Path, argv: list[str]) -> str | None:
         return None
     try:
         # row counts come from table metadata; max(loaded_at) is one column scan
-        for (table,) in con.execute("select table_name from duckdb_tables() where schema_name = 'raw' "
+        for (table,) in con.execute(f"select table_name from duckdb_tables() where schema_name = '{RAW_SCHEMA}' "
                                     "order by table_name").fetchall():
-            columns = con.execute("select column_name, data_type from duckdb_columns() where schema_name = 'raw' "
+            columns = con.execute(f"select column_name, data_type from duckdb_columns() where schema_name = '{RAW_SCHEMA}' "
                                   "and table_name = ? order by column_index", [table]).fetchall()
             newest = "max(loaded_at)" if any(c == "loaded_at" for c, _ in columns) else "null"
-            state = con.execute(f'select count(*), cast({newest} as varchar) from raw."{table}"').fetchone()
+            state = con.execute(f'select count(*), cast({newest} as varchar) from {RAW_SCHEMA}."{table}"').fetchone()
             digest.update(repr((table, columns, state)).encode())
     finally:
         con.close()
@@ -197,7 +200,7 @@ def published_fingerprint(target: Path) -> str | None:
         return None
     try:
         with duckdb.connect(str(target), read_only=True) as con:
-            return con.execute("select build_fingerprint from marts._publication").fetchone()[0]
+            return con.execute(f"select build_fingerprint from {MARTS_SCHEMA}._publication").fetchone()[0]
     except (duckdb.Error, TypeError):
         return None
 
@@ -207,7 +210,7 @@ def report_warnings(result) -> None:
     for node_result in getattr(result.result, "results", None) or []:
         if str(getattr(node_result, "status", "")) == "warn":
             print(f"build: warning: {node_result.node.name}: {node_result.message}"
-                  + (" (see marts.rpt_rejected_rows)" if "rejected" in node_result.node.name else ""),
+                  + (f" (see {MARTS_SCHEMA}.rpt_rejected_rows)" if "rejected" in node_result.node.name else ""),
                   file=sys.stderr)
 
 

@@ -36,6 +36,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 from scratch import ScratchBuild, merge_seeds, read_seeds, write_seeds  # noqa: E402
+from config import MARTS_SCHEMA  # noqa: E402
 
 CANDIDATE_MODEL = "calibration_candidates"
 # Contact and account columns that identify, name or time a record: never scoring attributes.
@@ -170,7 +171,7 @@ def feature_matrix(con, rules: list[dict]) -> Features:
     index = {c: i for i, (c, _) in enumerate(leads)}
     column = {r["rule_id"]: j for j, r in enumerate(rules)}
     X = np.zeros((len(leads), len(rules)))
-    rows = con.execute("select contact_id, rule_id, points from marts.fct_lead_score_contributions "
+    rows = con.execute(f"select contact_id, rule_id, points from {MARTS_SCHEMA}.fct_lead_score_contributions "
                        "where model_id = ?", [CANDIDATE_MODEL]).fetchall()
     for contact_id, rule_id, points in rows:
         if contact_id in index:
@@ -318,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         features = feature_matrix(con, rules)
         current_scores = None
         if args.model:
-            by_contact = dict(con.execute("select contact_id, score from marts.fct_lead_scores where model_id = ?",
+            by_contact = dict(con.execute(f"select contact_id, score from {MARTS_SCHEMA}.fct_lead_scores where model_id = ?",
                                           [args.model]).fetchall())
             current_scores = np.array([by_contact[c] for c in features.contact_ids])
     X, y = features.X, features.y

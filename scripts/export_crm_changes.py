@@ -41,6 +41,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from config import MARTS_SCHEMA  # noqa: E402
 
 COLUMNS = ["contact_id", "email", "lead_score", "fit_score", "engagement_score", "lead_band", "is_sales_ready",
            "owner_id", "primary_interest", "score_updated_at", "payload_hash"]
@@ -110,7 +111,7 @@ def save_state(path: Path, state: dict) -> None:
 
 
 def fetch(db: str, watermark: str | None, until: str, cursor: list | None) -> list[dict]:
-    sql = (f"select {', '.join(COLUMNS)} from marts.crm_lead_scores where score_updated_at <= cast(? as timestamp)")
+    sql = (f"select {', '.join(COLUMNS)} from {MARTS_SCHEMA}.crm_lead_scores where score_updated_at <= cast(? as timestamp)")
     params: list = [until]
     if watermark:
         sql += " and score_updated_at > cast(? as timestamp)"
@@ -127,7 +128,7 @@ def fetch(db: str, watermark: str | None, until: str, cursor: list | None) -> li
 
 def latest_change(db: str) -> str | None:
     with duckdb.connect(db, read_only=True) as con:
-        value = con.execute("select max(score_updated_at) from marts.crm_lead_scores").fetchone()[0]
+        value = con.execute(f"select max(score_updated_at) from {MARTS_SCHEMA}.crm_lead_scores").fetchone()[0]
     return None if value is None else value.isoformat(sep=" ")
 
 

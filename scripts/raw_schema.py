@@ -3,7 +3,7 @@
 Shared by the loader, the demo generator and the tests, so the three cannot drift apart.
 """
 
-RAW_SCHEMA = "raw"
+from config import RAW_SCHEMA  # noqa: F401 (LEAD_SCORING_RAW_SCHEMA)
 
 # table -> ordered {column: DuckDB type}; loaded_at is stamped by the loader.
 RAW_TABLES = {

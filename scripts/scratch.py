@@ -19,6 +19,7 @@ import duckdb
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 from raw_schema import RAW_TABLES  # noqa: E402
+from config import RAW_SCHEMA  # noqa: E402
 
 PROJECT_PARTS = ["models", "macros", "tests", "dbt_project.yml", "profiles.yml"]
 SEED_FILES = ["scoring_models", "attribute_rules", "behavior_rules", "absence_rules", "score_bands",
@@ -136,13 +137,13 @@ def copy_raw_tables(source_db: Path, target_db: Path) -> None:
             con.execute(f"attach '{source_db}' as source (read_only)")
         except duckdb.IOException as exc:
             raise SystemExit(f"cannot read {source_db} (is a build running on it?): {exc}") from None
-        con.execute("create schema raw")
+        con.execute(f"create schema {RAW_SCHEMA}")
         present = {r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where database_name = 'source' and schema_name = 'raw'"
+            f"select table_name from duckdb_tables() where database_name = 'source' and schema_name = '{RAW_SCHEMA}'"
         ).fetchall()}
         for table in RAW_TABLES:
             if table in present:
-                con.execute(f"create table raw.{table} as select * from source.raw.{table}")
+                con.execute(f"create table {RAW_SCHEMA}.{table} as select * from source.{RAW_SCHEMA}.{table}")
         con.execute("detach source")
     finally:
         con.close()

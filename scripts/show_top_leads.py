@@ -8,6 +8,9 @@ import sys
 
 import duckdb
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from config import MARTS_SCHEMA  # noqa: E402
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -22,23 +25,23 @@ def main(argv: list[str] | None = None) -> int:
         args.db = str(read_copy_path(database_path()))
     con = duckdb.connect(args.db, read_only=True)
     models = [r[0] for r in con.execute(
-        "select distinct model_id from marts.fct_lead_scores order by 1").fetchall()]
+        f"select distinct model_id from {MARTS_SCHEMA}.fct_lead_scores order by 1").fetchall()]
     for model in models:
         if args.model and model != args.model:
             continue
         rows = con.execute(
-            """
+            f"""
             select s.score_rank, s.contact_id, c.job_title, c.industry, s.fit_score, s.engagement_score,
                    s.score, s.band, s.is_sales_ready, s.primary_interest_tag, s.last_activity_at
-            from marts.fct_lead_scores s
-            left join marts.dim_contacts c using (contact_id)
+            from {MARTS_SCHEMA}.fct_lead_scores s
+            left join {MARTS_SCHEMA}.dim_contacts c using (contact_id)
             where s.model_id = ? and s.score_rank <= ?
             order by s.score_rank
             """,
             [model, args.limit],
         ).fetchall()
         scored_at, version = con.execute(
-            "select max(scored_at), max(rules_version) from marts.fct_lead_scores where model_id = ?",
+            f"select max(scored_at), max(rules_version) from {MARTS_SCHEMA}.fct_lead_scores where model_id = ?",
             [model]).fetchone()
         print(f"\nTop {args.limit} leads, model {model} (as of {scored_at}, rules {version})")
         header = ("rank", "contact", "job title", "industry", "fit", "engagement", "score", "band",
@@ -54,12 +57,12 @@ def main(argv: list[str] | None = None) -> int:
             if i == 0:
                 print("  ".join("-" * w for w in widths))
     handovers = con.execute(
-        """
+        f"""
         select b.changed_at, b.model_id, b.contact_id, c.first_name || ' ' || c.last_name, b.from_band, b.to_band,
                s.score, s.owner_id, coalesce(s.routing_rule_id, 'existing owner')
-        from marts.fct_lead_band_changes b
-        join marts.fct_lead_scores s using (model_id, contact_id)
-        left join marts.dim_contacts c using (contact_id)
+        from {MARTS_SCHEMA}.fct_lead_band_changes b
+        join {MARTS_SCHEMA}.fct_lead_scores s using (model_id, contact_id)
+        left join {MARTS_SCHEMA}.dim_contacts c using (contact_id)
         where b.is_sales_ready and b.direction = 'up'
         order by b.changed_at desc, s.score desc, b.contact_id
         limit ?

@@ -46,4 +46,4 @@ select
     total_rows,
     rejected_rows
 from batches
-where rejected_rows > {{ var('max_rejected_share') }} * total_rows
+where rejected_rows > {{ lead_scoring.setting('max_rejected_share') }} * total_rows

@@ -4,9 +4,9 @@
 -- Conversions without a contact_id credit every contact of their account.
 -- With var exclude_lost_before_as_of, a lead lost at or before as_of is decided too: not evaluated.
 {%- set within_window = '' -%}
-{%- if var('outcome_window_days', none) is not none -%}
+{%- if lead_scoring.setting('outcome_window_days') is not none -%}
     {%- set within_window = 'and converted_at <= '
-        ~ dbt.dateadd('day', var('outcome_window_days') | int, lead_scoring.as_of()) -%}
+        ~ dbt.dateadd('day', lead_scoring.setting('outcome_window_days') | int, lead_scoring.as_of()) -%}
 {%- endif %}
 
 with contacts as (

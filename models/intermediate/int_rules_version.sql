@@ -5,9 +5,9 @@
 
 with rule_rows as (
     {%- for seed in seeds %}
-    {%- set columns = adapter.get_columns_in_relation(ref(seed)) if execute else [] %}
+    {%- set columns = adapter.get_columns_in_relation(lead_scoring.rule_seed(seed)) if execute else [] %}
     select {{ dbt.concat([lead_scoring.quoted(seed ~ ':')] + lead_scoring.csv_text_parts(columns)) }} as row_text
-    from {{ ref(seed) }}
+    from {{ lead_scoring.rule_seed(seed) }}
     {%- if not loop.last %}
     union all
     {%- endif %}

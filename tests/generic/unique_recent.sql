@@ -6,7 +6,7 @@
     When every row is from the newest run (a first or full-refresh build), or with
     --vars '{full_checks: true}', all combinations are checked. -#}
 {% test unique_recent(model, columns, stamp_column='processed_at') %}
-{%- set scoped = not var('full_checks', false) -%}
+{%- set scoped = not lead_scoring.setting('full_checks') -%}
 {%- if scoped and execute -%}
     {%- set relation = adapter.get_relation(database=model.database, schema=model.schema,
         identifier=model.identifier) -%}

@@ -25,7 +25,7 @@ with current_scores as (
     from {{ ref('fct_lead_scores') }} as scores
     inner join {{ ref('dim_contacts') }} as contacts
         on scores.contact_id = contacts.contact_id
-    where scores.model_id = {{ lead_scoring.quoted(var('crm_model_id')) }}
+    where scores.model_id = {{ lead_scoring.quoted(lead_scoring.setting('crm_model_id')) }}
 ),
 
 hashed as (

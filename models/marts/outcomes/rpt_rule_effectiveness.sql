@@ -124,8 +124,9 @@ select
     cast(
         case
             when leads_with = 0 or leads_without = 0 then null
-            when abs({{ var('points_to_double_odds', 10) }} / ln(2.0) * (woe_with - woe_without)) < 0.5 then 0
-            else round({{ var('points_to_double_odds', 10) }} / ln(2.0) * (woe_with - woe_without), 0)
+            when abs({{ lead_scoring.setting('points_to_double_odds') }} / ln(2.0) * (woe_with - woe_without)) < 0.5
+                then 0
+            else round({{ lead_scoring.setting('points_to_double_odds') }} / ln(2.0) * (woe_with - woe_without), 0)
         end as {{ lead_scoring.type_double() }}
     ) as suggested_points,
     {{ lead_scoring.as_of() }} as scored_at

@@ -1,6 +1,6 @@
 -- Account-level scores per model from the scores of the account's contacts, aggregated by
 -- var('account_score_method'): sum, max, or top3_avg (average of the 3 best contacts).
-{%- set method = var('account_score_method') | string | lower %}
+{%- set method = lead_scoring.setting('account_score_method') | string | lower %}
 {%- if method not in ['sum', 'max', 'top3_avg'] %}
     {{ exceptions.raise_compiler_error("var('account_score_method') must be sum, max or top3_avg, got '" ~ method ~ "'") }}
 {%- endif %}

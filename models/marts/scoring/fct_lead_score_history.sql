@@ -65,7 +65,7 @@ compared as (
             current_versions.contact_id is null
             or scores.contact_id is null
             or scores.band <> current_versions.band
-            or abs(scores.score - current_versions.score) >= {{ var('history_min_score_change') }}
+            or abs(scores.score - current_versions.score) >= {{ lead_scoring.setting('history_min_score_change') }}
         )
 ),
 

@@ -67,12 +67,13 @@ select
         else 0
     end, 6) as {{ lead_scoring.type_double() }}) as points_in_band,
     case
-        when contacts.owner_id is not null and not {{ var('routing_overrides_owner') }} then contacts.owner_id
+        when contacts.owner_id is not null and not {{ lead_scoring.setting('routing_overrides_owner') }}
+            then contacts.owner_id
         when scores.is_sales_ready then coalesce(routing.routed_owner_id, contacts.owner_id)
         else contacts.owner_id
     end as owner_id,
     case
-        when contacts.owner_id is not null and not {{ var('routing_overrides_owner') }} then null
+        when contacts.owner_id is not null and not {{ lead_scoring.setting('routing_overrides_owner') }} then null
         when scores.is_sales_ready then routing.routing_rule_id
     end as routing_rule_id,
     {{ lead_scoring.as_of() }} as scored_at,

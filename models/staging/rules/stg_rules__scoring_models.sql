@@ -1,7 +1,6 @@
 -- Every rule seed is a parent, so a failed seed validation test stops this model and all
 -- scoring after it (dbt build runs a node only after its parents' tests pass).
--- depends_on: {{ ref('scoring_models') }}, {{ ref('attribute_rules') }}, {{ ref('behavior_rules') }}
--- depends_on: {{ ref('absence_rules') }}, {{ ref('score_bands') }}, {{ ref('routing_rules') }}
+-- depends_on: {{ lead_scoring.all_rule_seeds() }}
 select
     {{ lead_scoring.clean_text('model_id') }} as model_id,
     {{ lead_scoring.clean_text('model_name') }} as model_name,
@@ -10,4 +9,4 @@ select
     score_floor,
     score_cap,
     coalesce(is_active, false) as is_active
-from {{ ref('scoring_models') }}
+from {{ lead_scoring.rule_seed('scoring_models') }}

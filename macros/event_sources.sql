@@ -1,0 +1,145 @@
+{#- Source adapters (docs/sources.md): var lead_scoring__event_sources lists the collectors whose
+    warehouse tables are mapped onto the contract's raw layer: 'raw' (the contract's own tables,
+    the default), 'segment', 'rudderstack' (Segment's spec), ... Their base models are unioned into
+    base_raw__<table> before deduplication, so everything downstream is unchanged. -#}
+
+{% macro event_sources() -%}
+    {%- set sources = var('lead_scoring__event_sources', ['raw']) -%}
+    {%- if sources is string -%}
+        {%- set sources = sources.split(',') -%}
+    {%- endif -%}
+    {%- set names = [] -%}
+    {%- for name in sources -%}
+        {%- do names.append(name | string | trim | lower) -%}
+    {%- endfor -%}
+    {{- return(names) -}}
+{%- endmacro %}
+
+{% macro event_source_enabled(name) -%}
+    {{- return(name in lead_scoring.event_sources()) -}}
+{%- endmacro %}
+
+{#- The adapters (other than raw) that map a contract table, in a fixed order: (name, model). -#}
+{% macro adapter_models(table) -%}
+    {%- set maps = {
+        'interactions': [['segment', 'base_segment__interactions'], ['rudderstack', 'base_rudderstack__interactions'],
+            ['hubspot', 'base_hubspot__interactions']],
+        'identities': [['segment', 'base_segment__identities'], ['rudderstack', 'base_rudderstack__identities'],
+            ['hubspot', 'base_hubspot__identities']],
+        'contacts': [['hubspot', 'base_hubspot__contacts']],
+    } -%}
+    {%- set chosen = [] -%}
+    {%- for pair in maps.get(table, []) if lead_scoring.event_source_enabled(pair[0]) -%}
+        {%- do chosen.append(pair) -%}
+    {%- endfor -%}
+    {{- return(chosen) -}}
+{%- endmacro %}
+
+{#- `union all` of the adapters' base rows for a contract table, in the columns of the raw
+    base select (contract columns, the raw table's extra columns as NULL, loaded_at,
+    rejection_reason, raw_values). Empty when no adapter is enabled. -#}
+{% macro adapter_union(table, raw_included=true) -%}
+    {%- set columns = lead_scoring.raw_columns(table) -%}
+    {%- set extra = [] -%}
+    {%- if raw_included and lead_scoring.raw_table_enabled(table) -%}
+        {%- set extra = lead_scoring.extra_columns(source('raw', table), columns.keys() | list
+            + [lead_scoring.loaded_at_column() | lower]) -%}
+    {%- endif -%}
+    {%- for pair in lead_scoring.adapter_models(table) %}
+    {{ 'union all' if raw_included or not loop.first }}
+    select
+        {%- for column in columns.keys() %}
+        {{ column }},
+        {%- endfor %}
+        {%- for column in extra %}
+        cast(null as {{ dbt.type_string() }}) as {{ adapter.quote(column | lower) }},
+        {%- endfor %}
+        loaded_at,
+        rejection_reason,
+        raw_values
+    from {{ ref(pair[1]) }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- A JSON object text from (key, expression) pairs; a NULL value reads back as NULL (json_text). -#}
+{% macro json_object_text(pairs) -%}
+    {{ return(adapter.dispatch('json_object_text', 'lead_scoring')(pairs)) }}
+{%- endmacro %}
+{% macro default__json_object_text(pairs) -%}
+    cast(json_object(
+        {%- for pair in pairs %}{{ lead_scoring.quoted(pair[0]) }}, {{ pair[1] }}{{ ', ' if not loop.last }}{% endfor -%}
+    ) as {{ dbt.type_string() }})
+{%- endmacro %}
+{% macro duckdb__json_object_text(pairs) -%}
+    cast(json_object(
+        {%- for pair in pairs %}{{ lead_scoring.quoted(pair[0]) }}, {{ pair[1] }}{{ ', ' if not loop.last }}{% endfor -%}
+    ) as {{ dbt.type_string() }})
+{%- endmacro %}
+{#- to_json leaves out NULL struct fields, as DuckDB's json_object keeps them: both read the
+    same through json_text (a missing key and a JSON null are both NULL). -#}
+{% macro spark__json_object_text(pairs) -%}
+    to_json(named_struct(
+        {%- for pair in pairs %}{{ lead_scoring.quoted(pair[0]) }}, {{ pair[1] }}{{ ', ' if not loop.last }}{% endfor -%}
+    ))
+{%- endmacro %}
+
+{#- The contract event type of a collector's event name: the event_type_map seed (or the host's
+    relation, var lead_scoring__event_type_map) for that collector, else the name trimmed and
+    lower-cased. `map_alias` is the joined map's alias. -#}
+{% macro mapped_event_type(name_expr, map_alias) -%}
+    coalesce({{ map_alias }}.event_type, {{ lead_scoring.normalized_text(name_expr) }})
+{%- endmacro %}
+
+{% macro event_type_map_join(collector, name_expr, map_alias='event_map') -%}
+    left join (
+        select
+            {{ lead_scoring.normalized_text('collector_event') }} as collector_event,
+            {{ lead_scoring.normalized_text('event_type') }} as event_type
+        from {{ lead_scoring.rule_seed('event_type_map') }}
+        where {{ lead_scoring.normalized_text('collector') }} = {{ lead_scoring.quoted(collector) }}
+    ) as {{ map_alias }}
+        on {{ lead_scoring.normalized_text(name_expr) }} = {{ map_alias }}.collector_event
+{%- endmacro %}
+
+{#- A column of a collector's table when the table has it, else NULL text (collectors create
+    columns as properties first appear, so a young table lacks some). -#}
+{% macro column_or_null(column, present) -%}
+    {%- if column | lower in present -%}
+        {{ adapter.quote(column) }}
+    {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A collector's timestamp column as the contract's timestamp (text or typed, offsets to UTC). -#}
+{% macro collector_timestamp(column, present, types) -%}
+    {%- if column | lower not in present -%}
+        cast(null as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        {{ lead_scoring.typed_raw_column(adapter.quote(column), 'timestamp', {adapter.quote(column) | lower: types.get(column | lower)}) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The load watermark of a collector's row: the first non-NULL of `candidates` the table has. -#}
+{% macro collector_watermark(candidates, present, types) -%}
+    {%- set parts = [] -%}
+    {%- for column in candidates if column | lower in present -%}
+        {%- do parts.append(lead_scoring.collector_timestamp(column, present, types)) -%}
+    {%- endfor -%}
+    {%- if not parts -%}
+        {{- return('cast(null as ' ~ dbt.type_timestamp() ~ ')') -}}
+    {%- endif -%}
+    {{- return(parts[0] if parts | length == 1 else 'coalesce(' ~ parts | join(', ') ~ ')') -}}
+{%- endmacro %}
+
+{#- A collector row's original values as 'column=value; ...' text (quoted column names). -#}
+{% macro collector_values(columns) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- if not loop.first -%}{%- do parts.append("'; '") -%}{%- endif -%}
+        {%- do parts.append(lead_scoring.quoted(column ~ '=')) -%}
+        {%- do parts.append("coalesce(" ~ lead_scoring.as_text(adapter.quote(column)) ~ ", 'NULL')") -%}
+    {%- endfor -%}
+    {%- if not parts -%}{%- do parts.append("''") -%}{%- endif -%}
+    {{ dbt.concat(parts) if parts | length > 1 else parts[0] }}
+{%- endmacro %}

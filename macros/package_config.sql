@@ -1,0 +1,83 @@
+{#- Package mode: how a host dbt project points this package at its data and rules.
+    Every setting is a var prefixed lead_scoring__ (docs/sources.md, README). -#}
+
+{#- A tuning var by its contract name: lead_scoring__<name> when the host sets it, else the
+    old unprefixed name (kept as an alias, CHANGELOG.md), else dbt_project.yml's default. -#}
+{% macro setting(name) -%}
+    {%- set unset = '__lead_scoring_unset__' -%}
+    {%- set value = var('lead_scoring__' ~ name, unset) -%}
+    {{- return(var(name) if value == unset else value) -}}
+{%- endmacro %}
+
+{#- True when this repository is installed as a package into another project. -#}
+{% macro is_package_mode() -%}
+    {{- return(project_name != 'lead_scoring') -}}
+{%- endmacro %}
+
+{#- (package, name) of the relation holding a rule seed's rows: the host's seed or model named
+    by var lead_scoring__<seed_name> ("name", "ref('name')" or "ref('package', 'name')"; a bare
+    name is looked up in the root project), else the package's own demo seed. -#}
+{% macro rule_seed_target(seed_name) -%}
+    {%- set given = var('lead_scoring__' ~ seed_name, none) -%}
+    {%- if given is none or (given | string | trim) == '' -%}
+        {{- return(['lead_scoring', seed_name]) -}}
+    {%- endif -%}
+    {%- set text = given | string | trim -%}
+    {%- if text.startswith('ref(') and text.endswith(')') -%}
+        {%- set names = [] -%}
+        {%- for part in text[4:-1].split(',') -%}
+            {%- do names.append(part | trim | replace('"', '') | replace("'", '') | trim) -%}
+        {%- endfor -%}
+        {{- return(names if names | length == 2 else [project_name, names[0]]) -}}
+    {%- endif -%}
+    {{- return([project_name, text]) -}}
+{%- endmacro %}
+
+{#- ref() of a rule seed (see rule_seed_target); two-argument, so it never resolves by accident. -#}
+{% macro rule_seed(seed_name) -%}
+    {%- set target_node = lead_scoring.rule_seed_target(seed_name) -%}
+    {{- return(ref(target_node[0], target_node[1])) -}}
+{%- endmacro %}
+
+{#- True when the package's own demo seed is the rule relation (no host override). A host that
+    brings all six rule relations switches the demo seeds off in its dbt_project.yml
+    (seeds: lead_scoring: +enabled: false). -#}
+{% macro rule_seed_is_demo(seed_name) -%}
+    {{- return(lead_scoring.rule_seed_target(seed_name) == ['lead_scoring', seed_name]) -}}
+{%- endmacro %}
+
+{#- The file a rule relation comes from, for validation messages (seeds/<name>.csv by default). -#}
+{% macro rule_seed_path(seed_name) -%}
+    {%- set target_node = lead_scoring.rule_seed_target(seed_name) -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values() if node.resource_type in ('seed', 'model')
+            and node.package_name == target_node[0] and node.name == target_node[1] -%}
+            {{- return(node.original_file_path) -}}
+        {%- endfor -%}
+    {%- endif -%}
+    {{- return('seeds/' ~ seed_name ~ '.csv') -}}
+{%- endmacro %}
+
+{#- Whether an optional raw table (contact_attributes, accounts, identities, conversions) is used:
+    var lead_scoring__using_<table>, true by default. contacts and interactions are required. -#}
+{% macro raw_table_enabled(table) -%}
+    {%- if table in ('contacts', 'interactions') -%}
+        {{- return(true) -}}
+    {%- endif -%}
+    {{- return(var('lead_scoring__using_' ~ table, true) | string | lower not in ('false', '0', 'no', 'off')) -}}
+{%- endmacro %}
+
+{#- The raw tables' load-watermark column: var lead_scoring__loaded_at_column (loaded_at). -#}
+{% macro loaded_at_column() -%}
+    {{- return(var('lead_scoring__loaded_at_column', 'loaded_at') | string | trim) -}}
+{%- endmacro %}
+
+{#- Every rule relation as refs (for a model's depends_on comment: a failed rule validation
+    stops every model that reads any rule). -#}
+{% macro all_rule_seeds() -%}
+    {%- set refs = [] -%}
+    {%- for seed in ['scoring_models', 'attribute_rules', 'behavior_rules', 'absence_rules', 'score_bands', 'routing_rules'] -%}
+        {%- do refs.append(lead_scoring.rule_seed(seed) | string) -%}
+    {%- endfor -%}
+    {{- return(refs | join(', ')) -}}
+{%- endmacro %}

@@ -1,0 +1,209 @@
+"""Source adapters: collector tables in their documented warehouse layout -> exact scores.
+
+Segment (and RudderStack, same spec): tracks, pages and identifies in schema `segment`, read
+through var lead_scoring__event_sources together with the contract's raw tables (the contacts
+come from raw.contacts). as_of 2026-06-30; every expected number is derived in a comment.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import scenario
+from conftest import Project
+
+PEER = Path("/work/shared/data/peer_samples")
+LOADED = "2026-07-01 00:00:00"
+
+RULES = dict(
+    scoring_models=[scenario.model("m_seg")],
+    attribute_rules=[],
+    behavior_rules=[
+        scenario.beh("m_seg", "pricing", "page_view", 10, "url", "contains", "/pricing"),
+        scenario.beh("m_seg", "demo", "demo_request", 30),
+        # an unmapped collector name reaches rules trimmed and lower-cased
+        scenario.beh("m_seg", "trial", "trial started", 5),
+        scenario.beh("m_seg", "utm", "page_view", 2, "source", "equals", "newsletter"),
+    ],
+    absence_rules=[],
+    score_bands=[scenario.band("m_seg", "base", 0)],
+)
+
+# Segment's tracks layout (https://segment.com/docs/connections/storage/warehouses/schema/)
+TRACKS_COLUMNS = ("id, anonymous_id, user_id, event, event_text, timestamp, original_timestamp, sent_at, "
+                  "received_at, uuid_ts, context_page_url, context_page_path, context_campaign_source, "
+                  "context_campaign_name")
+PAGES_COLUMNS = ("id, anonymous_id, user_id, received_at, sent_at, timestamp, url, path, title, search, "
+                 "referrer, context_campaign_source, context_campaign_medium, context_campaign_name, uuid_ts")
+
+
+def load_collector(project: Project, schema: str) -> None:
+    t = f"'{LOADED}'"
+    project.execute(f"""
+        create schema {schema};
+        create table {schema}.tracks as select * from (values
+          ('t1', 'a1', 'c_1', 'Demo Requested', 'Demo Requested', '2026-06-25 10:00:00', null, null,
+           '2026-06-25 10:00:01', timestamp {t}, 'https://x.com/demo', '/demo', null, null),
+          -- t1 delivered twice (a replay, later uuid_ts): counts once
+          ('t1', 'a1', 'c_1', 'Demo Requested', 'Demo Requested', '2026-06-25 10:00:00', null, null,
+           '2026-06-25 10:00:01', timestamp {t} + interval 1 hour, 'https://x.com/demo', '/demo', null, null),
+          ('t2', null, 'c_1', ' Trial Started ', 'Trial Started', '2026-06-26T10:00:00Z', null, null,
+           '2026-06-26 10:00:01', timestamp {t}, null, null, null, null),
+          (null, 'a9', null, 'Demo Requested', null, '2026-06-26 10:00:00', null, null,
+           '2026-06-26 10:00:01', timestamp {t}, null, null, null, null),
+          ('t4', 'a9', null, 'Demo Requested', null, null, null, null,
+           '2026-06-26 10:00:01', timestamp {t}, null, null, null, null)
+        ) as v({TRACKS_COLUMNS});
+        -- the peer sample first (dbt-labs/segment's seed: all text, no uuid_ts, so received_at is
+        -- its watermark), then our pages in the same layout
+        create table {schema}.pages as select *, cast(null as timestamp) as uuid_ts
+        from read_csv('{PEER / 'segment' / 'example_segment_pages.csv'}', all_varchar = true);
+        insert into {schema}.pages by name select * from (values
+          ('p1', 'a1', null, '2026-06-20 10:00:01', null, '2026-06-20 10:00:00', 'https://x.com/pricing',
+           '/pricing', 'Pricing', null, 'https://google.com/', 'newsletter', 'email', 'june', timestamp {t}),
+          ('p2', 'a2', null, '2026-06-20 11:00:01', null, '2026-06-20 11:00:00', 'https://x.com/pricing',
+           '/pricing', 'Pricing', null, null, null, null, null, timestamp {t})
+        ) as v({PAGES_COLUMNS});
+        -- a1 identified as c_1, later as c_2 (shared device): the first identification wins
+        create table {schema}.identifies as select * from (values
+          ('i1', 'a1', 'c_1', '2026-06-21 00:00:00', '2026-06-21 00:00:01', timestamp {t}, 'jan@x.com'),
+          ('i2', 'a1', 'c_2', '2026-06-22 00:00:00', '2026-06-22 00:00:01', timestamp {t}, 'ola@x.com'),
+          ('i3', null, 'c_3', '2026-06-22 00:00:00', '2026-06-22 00:00:01', timestamp {t}, 'server-side')
+        ) as v(id, anonymous_id, user_id, timestamp, received_at, uuid_ts, email);
+    """)
+
+
+@pytest.fixture(scope="module")
+def segment(tmp_path_factory) -> Project:
+    project = Project(tmp_path_factory.mktemp("segment") / "project")
+    project.write_seeds(**RULES)
+    project.load_raw(LOADED, contacts=[scenario.contact("c_1"), scenario.contact("c_2"),
+                                       scenario.contact("97980cfea0067")])
+    load_collector(project, "segment")
+    project.build(vars={"lead_scoring__event_sources": ["raw", "segment"]})
+    return project
+
+
+def test_segment_hand_computed_scores(segment):
+    scores = segment.scores("m_seg")
+    # c_1: anonymous pricing page p1 stitched through identifies a1 -> c_1: +10, its utm_source
+    # newsletter +2; Demo Requested -> demo_request (event_type_map), replayed but counted once
+    # +30; ' Trial Started ' unmapped -> 'trial started' +5. 10 + 2 + 30 + 5 = 47
+    assert scores["c_1"][:3] == (0, 47, 47)
+    # c_2's later identification of a1 does not move p1 (first identification wins)
+    assert scores["c_2"][:3] == (0, 0, 0)
+    contributions = segment.contributions("m_seg")
+    assert contributions[("c_1", "demo")] == (30, 1)
+    assert contributions[("c_1", "pricing")] == (10, 1)
+    # the peer sample's page (2015, /product) is usable and attributed to its user, scoring nothing
+    assert segment.query("select contact_id, event_type, url, source, campaign_id from "
+                         "staging.stg_raw__interactions where event_id = 'ajs-9527e97fc714abe02a23b3d24cf09a36'") == [
+        ("97980cfea0067", "page_view", "https://www.getdbt.com/", "facebook", "autumn_collection_2015")]
+
+
+def test_segment_rejected_and_unmapped(segment):
+    rejected = segment.query("select source_table, reason from marts.rpt_rejected_rows order by reason")
+    assert rejected == [("interactions", "segment: missing id (event_id)"),
+                        ("interactions", "segment: missing timestamp (occurred_at)")]
+    unmapped = segment.query("select collector, collector_event, event_type, event_count "
+                             "from marts.rpt_unmapped_event_names")
+    assert unmapped == [("segment", "Trial Started", "trial started", 1)]
+    # a2 never identified: waits, unscored
+    assert segment.query("select count(*) from staging.stg_raw__interactions where contact_id is null") == [(1,)]
+    props = segment.query("select properties from staging.stg_raw__interactions where event_id = 'p1'")[0][0]
+    assert '"utm_medium":"email"' in props.replace(" ", "") and '"path":"/pricing"' in props.replace(" ", "")
+
+
+def test_segment_peer_sample_watermark_is_received_at(segment):
+    # no uuid_ts on the peer row: its received_at is the load watermark
+    assert segment.query("select cast(loaded_at as varchar) from staging.stg_raw__interactions "
+                         "where event_id = 'ajs-9527e97fc714abe02a23b3d24cf09a36'") == [("2015-02-23 22:28:55",)]
+
+
+def test_rudderstack_same_spec_same_scores(tmp_path):
+    project = Project(tmp_path / "project")
+    project.write_seeds(**RULES)
+    project.load_raw(LOADED, contacts=[scenario.contact("c_1"), scenario.contact("c_2"),
+                                       scenario.contact("97980cfea0067")])
+    load_collector(project, "rudderstack")
+    project.build(vars={"lead_scoring__event_sources": ["raw", "rudderstack"]})
+    # the Segment case's arithmetic: 10 + 2 + 30 + 5 = 47 for c_1, nothing moves to c_2
+    scores = project.scores("m_seg")
+    assert scores["c_1"][:3] == (0, 47, 47) and scores["c_2"][:3] == (0, 0, 0)
+    assert project.query("select reason from marts.rpt_rejected_rows order by 1") == [
+        ("rudderstack: missing id (event_id)",), ("rudderstack: missing timestamp (occurred_at)",)]
+
+
+HUBSPOT = PEER / "fivetran_hubspot"
+HUBSPOT_TABLES = {"contact": "contact_data", "email_event": "email_event_data",
+                  "email_event_click": "email_event_click_data", "email_event_open": "email_event_open_data",
+                  "contact_form_submission": "contact_form_submission_data"}
+HUBSPOT_RULES = dict(
+    scoring_models=[scenario.model("m_hs")],
+    attribute_rules=[scenario.attr("m_hs", "vp", "job_title", "contains", "vp", 3)],
+    behavior_rules=[
+        scenario.beh("m_hs", "sent", "email_sent", 1),
+        scenario.beh("m_hs", "open", "email_open", 2),
+        scenario.beh("m_hs", "pricing_click", "email_click", 8, "url", "contains", "/pricing"),
+        scenario.beh("m_hs", "form", "form_submit", 5, "properties.title", "equals", "demo request"),
+    ],
+    absence_rules=[],
+    score_bands=[scenario.band("m_hs", "base", 0)],
+)
+
+
+@pytest.fixture(scope="module")
+def hubspot(tmp_path_factory) -> Project:
+    project = Project(tmp_path_factory.mktemp("hubspot") / "project")
+    project.write_seeds(**HUBSPOT_RULES)
+    # Fivetran's tables as fivetran/dbt_hubspot's integration seeds have them (all text), plus ours
+    statements = ["create schema hubspot"]
+    for table, name in HUBSPOT_TABLES.items():
+        statements.append(f"create table hubspot.{table} as select * from read_csv("
+                          f"'{HUBSPOT / (name + '.csv')}', all_varchar = true)")
+    statements += [
+        "insert into hubspot.contact by name select * from (values "
+        "('h1', ' Ana@X.com ', 'VP Sales', '2026-06-01 00:00:00', 'false', '2026-07-01 00:00:00'), "
+        "('h2', 'gone@x.com', 'VP Sales', '2026-06-01 00:00:00', 'true', '2026-07-01 00:00:00')"
+        ") as v(id, property_email, property_jobtitle, property_createdate, _fivetran_deleted, _fivetran_synced)",
+        "insert into hubspot.email_event by name select * from (values "
+        "('e1', 'SENT', '2026-06-20 09:00:00', 'ana@x.com', '7', '2026-07-01 00:00:00'), "
+        "('e2', 'OPEN', '2026-06-21 09:00:00', 'ANA@x.com', '7', '2026-07-01 00:00:00'), "
+        "('e3', 'CLICK', '2026-06-22 09:00:00', 'ana@x.com', '7', '2026-07-01 00:00:00'), "
+        "('e4', 'CLICK', '2026-06-22 10:00:00', 'ana@x.com', '7', '2026-07-01 00:00:00'), "
+        "('e5', 'OPEN', null, 'ana@x.com', '7', '2026-07-01 00:00:00')"
+        ") as v(id, type, created, recipient, email_campaign_id, _fivetran_synced)",
+        "insert into hubspot.email_event_click by name select * from (values "
+        "('e3', 'https://x.com/pricing', '2026-07-01 00:00:00'), ('e4', 'https://x.com/blog', '2026-07-01 00:00:00')"
+        ") as v(id, url, _fivetran_synced)",
+        "insert into hubspot.contact_form_submission by name select * from (values "
+        "('2026-06-23 09:00:00', 'f1', 'h1', 'cv1', 'https://x.com/demo', 'Demo Request', '2026-07-01 00:00:00')"
+        ") as v(timestamp, form_id, contact_id, conversion_id, page_url, title, _fivetran_synced)",
+    ]
+    project.execute(";\n".join(statements))
+    project.build(vars={"lead_scoring__event_sources": ["hubspot"], "lead_scoring__using_accounts": False,
+                        "lead_scoring__using_contact_attributes": False, "lead_scoring__using_conversions": False})
+    return project
+
+
+def test_hubspot_hand_computed_scores(hubspot):
+    # h1 (Ana): VP +3; her email events arrive by recipient (any case) and stitch through her email:
+    # SENT +1, OPEN +2, CLICK on /pricing +8 (the /blog click matches no rule); form submission
+    # 'Demo Request' +5. fit 3, engagement 1 + 2 + 8 + 5 = 16, score 19
+    assert hubspot.scores("m_hs")["h1"][:3] == (3, 16, 19)
+    # the soft-deleted contact is not a contact
+    assert "h2" not in hubspot.scores("m_hs")
+
+
+def test_hubspot_peer_samples_load_without_rejections(hubspot):
+    # only our own bad row is rejected; every row of fivetran/dbt_hubspot's seeds is usable
+    assert hubspot.query("select source_table, record_id, reason from marts.rpt_rejected_rows") == [
+        ("interactions", "e5", "hubspot: missing created (occurred_at)")]
+    peer_events = hubspot.query("select count(*) from staging.stg_raw__interactions where event_id not in "
+                                "('e1', 'e2', 'e3', 'e4', 'form:cv1')")[0][0]
+    # every peer email event and form submission is staged: 100 + 5 rows in the CSVs
+    import csv
+    expected = sum(sum(1 for _ in csv.DictReader((HUBSPOT / f"{name}.csv").open()))
+                   for name in ("email_event_data", "contact_form_submission_data"))
+    assert peer_events == expected == 105
