@@ -2,6 +2,7 @@
 -- scoring after it (dbt build runs a node only after its parents' tests pass).
 -- depends_on: {{ ref('scoring_models') }}, {{ ref('attribute_rules') }}, {{ ref('behavior_rules') }}
 -- depends_on: {{ ref('absence_rules') }}, {{ ref('score_bands') }}, {{ ref('routing_rules') }}
+-- depends_on: {{ ref('rule_groups') }}, {{ ref('fit_grades') }}, {{ ref('engagement_tiers') }}
 select
     {{ lead_scoring.clean_text('model_id') }} as model_id,
     {{ lead_scoring.clean_text('rule_id') }} as rule_id,
@@ -10,5 +11,6 @@ select
     {{ lead_scoring.rule_value_columns(lead_scoring.normalized_text('operator'), 'value') }},
     points,
     {{ lead_scoring.clean_text('description') }} as description,
-    coalesce(is_active, false) as is_active
+    coalesce(is_active, false) as is_active,
+    {{ lead_scoring.clean_text(lead_scoring.optional_column(ref('attribute_rules'), 'group_id', dbt.type_string())) }} as group_id
 from {{ ref('attribute_rules') }}

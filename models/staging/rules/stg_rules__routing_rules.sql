@@ -2,6 +2,7 @@
 -- scoring after it (dbt build runs a node only after its parents' tests pass).
 -- depends_on: {{ ref('scoring_models') }}, {{ ref('attribute_rules') }}, {{ ref('behavior_rules') }}
 -- depends_on: {{ ref('absence_rules') }}, {{ ref('score_bands') }}, {{ ref('routing_rules') }}
+-- depends_on: {{ ref('rule_groups') }}, {{ ref('fit_grades') }}, {{ ref('engagement_tiers') }}
 select
     {{ lead_scoring.clean_text('model_id') }} as model_id,
     priority,

@@ -2,6 +2,7 @@
 -- scoring after it (dbt build runs a node only after its parents' tests pass).
 -- depends_on: {{ ref('scoring_models') }}, {{ ref('attribute_rules') }}, {{ ref('behavior_rules') }}
 -- depends_on: {{ ref('absence_rules') }}, {{ ref('score_bands') }}, {{ ref('routing_rules') }}
+-- depends_on: {{ ref('rule_groups') }}, {{ ref('fit_grades') }}, {{ ref('engagement_tiers') }}
 select
     {{ lead_scoring.clean_text('model_id') }} as model_id,
     {{ lead_scoring.clean_text('model_name') }} as model_name,
@@ -9,5 +10,10 @@ select
     decay_half_life_days,
     score_floor,
     score_cap,
-    coalesce(is_active, false) as is_active
+    coalesce(is_active, false) as is_active,
+    -- '|a|b|' like rule value lists; NULL: engagement never resets
+    {%- set reset_types = lead_scoring.normalized_text(lead_scoring.optional_column(ref('scoring_models'), 'reset_event_types', dbt.type_string())) %}
+    case when {{ reset_types }} is not null then
+        {{ dbt.concat(["'|'", lead_scoring.regex_replace_all(reset_types, "'\\s*\\|\\s*'", "'|'"), "'|'"]) }}
+    end as reset_event_types
 from {{ ref('scoring_models') }}

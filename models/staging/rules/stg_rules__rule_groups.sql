@@ -1,0 +1,13 @@
+-- Every rule seed is a parent, so a failed seed validation test stops this model and all
+-- scoring after it (dbt build runs a node only after its parents' tests pass).
+-- depends_on: {{ ref('scoring_models') }}, {{ ref('attribute_rules') }}, {{ ref('behavior_rules') }}
+-- depends_on: {{ ref('absence_rules') }}, {{ ref('score_bands') }}, {{ ref('routing_rules') }}
+-- depends_on: {{ ref('rule_groups') }}, {{ ref('fit_grades') }}, {{ ref('engagement_tiers') }}
+select
+    {{ lead_scoring.clean_text('model_id') }} as model_id,
+    {{ lead_scoring.clean_text('group_id') }} as group_id,
+    max_points,
+    min_points,
+    {{ lead_scoring.clean_text('description') }} as description,
+    coalesce(is_active, false) as is_active
+from {{ ref('rule_groups') }}
