@@ -33,11 +33,23 @@ rule_groups as (
         groups.min_points,
         groups.max_points
     from (
-        select model_id, rule_id, group_id from {{ ref('stg_rules__attribute_rules') }}
+        select
+            model_id,
+            rule_id,
+            group_id
+        from {{ ref('stg_rules__attribute_rules') }}
         union all
-        select model_id, rule_id, group_id from {{ ref('stg_rules__behavior_rules') }}
+        select
+            model_id,
+            rule_id,
+            group_id
+        from {{ ref('stg_rules__behavior_rules') }}
         union all
-        select model_id, rule_id, group_id from {{ ref('stg_rules__absence_rules') }}
+        select
+            model_id,
+            rule_id,
+            group_id
+        from {{ ref('stg_rules__absence_rules') }}
     ) as grouped
     inner join {{ ref('stg_rules__rule_groups') }} as groups
         on grouped.model_id = groups.model_id and grouped.group_id = groups.group_id

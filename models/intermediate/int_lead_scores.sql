@@ -60,11 +60,15 @@ banded as (
 ),
 
 graded as (
-    {{ lead_scoring.pick_threshold('scored', 'fit_score', 'stg_rules__fit_grades', 'grade', 'min_fit_score') }}
+    {{ lead_scoring.pick_threshold(
+        'scored', 'fit_score', 'stg_rules__fit_grades', 'grade', 'min_fit_score'
+    ) }}
 ),
 
 tiered as (
-    {{ lead_scoring.pick_threshold('scored', 'engagement_score', 'stg_rules__engagement_tiers', 'tier', 'min_engagement_score') }}
+    {{ lead_scoring.pick_threshold(
+        'scored', 'engagement_score', 'stg_rules__engagement_tiers', 'tier', 'min_engagement_score'
+    ) }}
 ),
 
 interests as (

@@ -32,6 +32,23 @@ scores as (
     from {{ ref('int_lead_scores') }}
 ),
 
+written as (
+    -- leads whose change at as_of is already written (a rerun at the same as_of)
+    {%- if is_incremental() %}
+    select distinct
+        model_id,
+        contact_id
+    from {{ this }}
+    where changed_at = {{ as_of }}
+    {%- else %}
+    select
+        model_id,
+        contact_id
+    from history
+    where 1 = 0
+    {%- endif %}
+),
+
 new_versions as (
     -- versions the history started at as_of and that are still this build's scores (a rerun at
     -- the same as_of over changed data writes nothing the history did not record)
@@ -46,39 +63,37 @@ new_versions as (
         on
             history.model_id = scores.model_id
             and history.contact_id = scores.contact_id
+    left join written
+        on
+            history.model_id = written.model_id
+            and history.contact_id = written.contact_id
     where
         history.valid_from = {{ as_of }}
         and abs(history.score - scores.score) < 0.0000005
-        {%- if is_incremental() %}
-        and not exists (
-            select 1 from {{ this }} as written
-            where
-                written.model_id = history.model_id
-                and written.contact_id = history.contact_id
-                and written.changed_at = history.valid_from
-        )
-        {%- endif %}
+        and written.contact_id is null
 ),
 
 lead_versions as (
     -- every version of the leads changing now, marking where an unbroken run of versions starts
     select
-        history.model_id,
-        history.contact_id,
-        history.valid_from,
-        history.valid_to,
-        history.score,
-        case
-            when lag(history.valid_to) over (
+        *,
+        case when previous_valid_to = valid_from then 0 else 1 end as starts_run
+    from (
+        select
+            history.model_id,
+            history.contact_id,
+            history.valid_from,
+            history.valid_to,
+            history.score,
+            lag(history.valid_to) over (
                 partition by history.model_id, history.contact_id order by history.valid_from
-            ) = history.valid_from then 0
-            else 1
-        end as starts_run
-    from history
-    inner join new_versions
-        on
-            history.model_id = new_versions.model_id
-            and history.contact_id = new_versions.contact_id
+            ) as previous_valid_to
+        from history
+        inner join new_versions
+            on
+                history.model_id = new_versions.model_id
+                and history.contact_id = new_versions.contact_id
+    ) as versions
 ),
 
 previous_versions as (
@@ -88,7 +103,8 @@ previous_versions as (
         contact_id,
         valid_from as previous_changed_at,
         score as previous_score,
-        run_started_at
+        run_started_at,
+        {{ lead_scoring.age_days('valid_from', as_of) }} as days_since_previous
     from (
         select
             *,
@@ -146,8 +162,7 @@ changing as (
         and previous_versions.run_started_at >= tracking.tracking_started_at as is_tracked,
         case
             when models.decay_half_life_days is not null and previous_versions.contact_id is not null
-                then power(0.5, {{ lead_scoring.age_days('previous_versions.previous_changed_at', 'new_versions.changed_at') }}
-                    / models.decay_half_life_days)
+                then power(0.5, previous_versions.days_since_previous / models.decay_half_life_days)
         end as decay_factor
     from new_versions
     cross join tracking
@@ -273,16 +288,31 @@ totals as (
 lines as (
     -- a rule's decay, then the rest of its change
     select
-        model_id, contact_id, changed_at, previous_changed_at, rule_kind, rule_id,
-        'decay' as change_kind, points_before, points_decayed as points_after, rules_version
+        model_id,
+        contact_id,
+        changed_at,
+        previous_changed_at,
+        rule_kind,
+        rule_id,
+        'decay' as change_kind,
+        points_before,
+        points_decayed as points_after,
+        rules_version
     from rule_changes
     where points_decayed is not null and round(points_after - points_before, 6) <> 0
 
     union all
 
     select
-        model_id, contact_id, changed_at, previous_changed_at, rule_kind, rule_id,
-        'update' as change_kind, coalesce(points_decayed, points_before) as points_before, points_after,
+        model_id,
+        contact_id,
+        changed_at,
+        previous_changed_at,
+        rule_kind,
+        rule_id,
+        'update' as change_kind,
+        coalesce(points_decayed, points_before) as points_before,
+        points_after,
         rules_version
     from rule_changes
     where round(points_after - points_before, 6) <> 0
@@ -291,8 +321,13 @@ lines as (
 
     -- score_floor / score_cap: the score minus the rules' sum, before and after
     select
-        model_id, contact_id, changed_at, previous_changed_at, 'score_clamp' as rule_kind,
-        'score_clamp' as rule_id, 'update' as change_kind,
+        model_id,
+        contact_id,
+        changed_at,
+        previous_changed_at,
+        'score_clamp' as rule_kind,
+        'score_clamp' as rule_id,
+        'update' as change_kind,
         case when is_tracked then round(previous_score - points_before, 6) else 0 end as points_before,
         round(score - points_after, 6) as points_after,
         rules_version
@@ -302,9 +337,16 @@ lines as (
 
     -- a previous version whose rules this table never saw: its whole score goes
     select
-        model_id, contact_id, changed_at, previous_changed_at, 'untracked' as rule_kind,
-        'untracked' as rule_id, 'update' as change_kind, previous_score as points_before,
-        0 as points_after, rules_version
+        model_id,
+        contact_id,
+        changed_at,
+        previous_changed_at,
+        'untracked' as rule_kind,
+        'untracked' as rule_id,
+        'update' as change_kind,
+        previous_score as points_before,
+        0 as points_after,
+        rules_version
     from totals
     where has_previous and not is_tracked
 )

@@ -12,5 +12,6 @@ select
     points,
     {{ lead_scoring.clean_text('description') }} as description,
     coalesce(is_active, false) as is_active,
-    {{ lead_scoring.clean_text(lead_scoring.optional_column(ref('attribute_rules'), 'group_id', dbt.type_string())) }} as group_id
+    {%- set group_id = lead_scoring.optional_column(ref('attribute_rules'), 'group_id', dbt.type_string()) %}
+    {{ lead_scoring.clean_text(group_id) }} as group_id
 from {{ ref('attribute_rules') }}
