@@ -451,3 +451,26 @@ def test_seeds_without_the_new_columns_score_the_same(tmp_path):
     project.dbt("seed", "--full-refresh")  # dbt keeps a seed table's columns unless told
     project.build()
     assert project.query("select * exclude (rules_version) from marts.fct_lead_scores order by all") == with_columns
+
+
+def test_history_older_than_the_changes_table(tmp_path):
+    # An upgraded project: history has a version (06-30: director 10 + open 5 = 15) that the
+    # changes table never saw. At 07-02 (score 20) the rules are explained from zero (10 + 10)
+    # and an untracked row takes the old 15 away: 10 + 10 - 15 = 5 = 20 - 15. From then on the
+    # table knows the lead: at 07-03 (25) only the opens' +5 appears.
+    project = Project(tmp_path / "p")
+    project.write_seeds(scoring_models=[model("m")],
+                        attribute_rules=[attr("m", "dir", "job_title", "contains", "director", 10)],
+                        behavior_rules=[beh("m", "open", "email_open", 5)], score_bands=[band("m", "base", 0)])
+    project.load_raw(scenario.LOADED_AT, contacts=[contact("c1", job_title="Director")],
+                     interactions=opens("c1", "2026-06-01 00:00:00"))
+    project.build(as_of=AS_OF)
+    project.execute("drop table marts.fct_lead_score_changes")
+    project.load_raw("2026-07-11 00:00:00", interactions=[ev("o2", "c1", "email_open", "2026-07-01 00:00:00")])
+    project.build(as_of="2026-07-02 00:00:00")
+    project.load_raw("2026-07-12 00:00:00", interactions=[ev("o3", "c1", "email_open", "2026-07-03 00:00:00")])
+    project.build(as_of="2026-07-03 00:00:00")
+    rows = project.query("select strftime(changed_at, '%m-%d'), rule_id, points_before, points_after, delta "
+                         "from marts.fct_lead_score_changes order by changed_at, rule_id")
+    assert rows == [("07-02", "dir", 0, 10, 10), ("07-02", "open", 0, 10, 10), ("07-02", "untracked", 15, 0, -15),
+                    ("07-03", "open", 10, 15, 5)]

@@ -147,6 +147,17 @@ tracking as (
     select coalesce(min(changed_at), {{ as_of }}) as tracking_started_at from stored
 ),
 
+baselines as (
+    -- an 'untracked' row restarts what this table knows of a lead: from then on it is complete
+    select
+        model_id,
+        contact_id,
+        max(changed_at) as baseline_at
+    from stored
+    where rule_kind = 'untracked'
+    group by model_id, contact_id
+),
+
 changing as (
     select
         new_versions.model_id,
@@ -158,8 +169,15 @@ changing as (
         previous_versions.previous_score,
         previous_versions.run_started_at,
         previous_versions.contact_id is not null as has_previous,
-        previous_versions.contact_id is not null
-        and previous_versions.run_started_at >= tracking.tracking_started_at as is_tracked,
+        coalesce(
+            previous_versions.run_started_at >= tracking.tracking_started_at
+            or baselines.baseline_at >= previous_versions.run_started_at,
+            false
+        ) as is_tracked,
+        case
+            when baselines.baseline_at >= previous_versions.run_started_at then baselines.baseline_at
+            else previous_versions.run_started_at
+        end as known_since,
         case
             when models.decay_half_life_days is not null and previous_versions.contact_id is not null
                 then power(0.5, previous_versions.days_since_previous / models.decay_half_life_days)
@@ -170,12 +188,17 @@ changing as (
         on
             new_versions.model_id = previous_versions.model_id
             and new_versions.contact_id = previous_versions.contact_id
+    left join baselines
+        on
+            new_versions.model_id = baselines.model_id
+            and new_versions.contact_id = baselines.contact_id
     left join {{ ref('stg_rules__scoring_models') }} as models
         on new_versions.model_id = models.model_id
 ),
 
 before_rules as (
-    -- the previous version's contribution per rule: the latest row since its run of versions began
+    -- the previous version's contribution per rule: the latest row since its run of versions
+    -- began (or since its last untracked row)
     select
         model_id,
         contact_id,
@@ -200,7 +223,7 @@ before_rules as (
                 and stored.contact_id = changing.contact_id
         where
             changing.is_tracked
-            and stored.changed_at >= changing.run_started_at
+            and stored.changed_at >= changing.known_since
             and stored.changed_at < changing.changed_at
             and stored.rule_kind not in ('score_clamp', 'untracked')
     ) as latest
@@ -364,4 +387,5 @@ select
     cast(round(points_after - points_before, 6) as {{ lead_scoring.type_double() }}) as delta,
     rules_version
 from lines
-where round(points_after - points_before, 6) <> 0
+-- an untracked row stays even at 0: it marks where this table's knowledge of the lead restarts
+where round(points_after - points_before, 6) <> 0 or rule_kind = 'untracked'
