@@ -10,5 +10,13 @@
         where valid_to >= {{ since_ts }}
     {% endcall %}
     {% do adapter.commit() %}
+    {#- the rule-level changes are replayed from the history's versions: forget them too -#}
+    {%- set changes = ref('fct_lead_score_changes') -%}
+    {%- if adapter.get_relation(changes.database, changes.schema, changes.identifier) is not none %}
+    {% call statement('reset_changes', fetch_result=False, auto_begin=True) %}
+        delete from {{ changes }} where changed_at >= {{ since_ts }}
+    {% endcall %}
+    {% do adapter.commit() %}
+    {%- endif %}
     {{ log('score history reset from ' ~ since, info=True) }}
 {% endmacro %}

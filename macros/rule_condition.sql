@@ -48,8 +48,15 @@
 {%- endmacro %}
 
 {#- Rows of `scored` (a CTE with model_id, <keys>, <score>) with the band the contract
-    assigns: the band with the highest min_score not above the score, else the lowest band. -#}
-{% macro pick_band(scored, keys, score) -%}
+    assigns: the band with the highest min_score not above the score, else the lowest band.
+    With `fit` (a column of `scored`), a band with min_fit_score applies only when the fit is
+    at least that too (fit-gated bands); without it min_fit_score is ignored (accounts). -#}
+{% macro pick_band(scored, keys, score, fit=none) -%}
+    {%- set qualifies = 'bands.min_score <= ' ~ scored ~ '.' ~ score -%}
+    {%- if fit is not none -%}
+        {%- set qualifies = qualifies ~ ' and (bands.min_fit_score is null or bands.min_fit_score <= '
+            ~ scored ~ '.' ~ fit ~ ')' -%}
+    {%- endif -%}
     select
         {{ keys | join(', ') }},
         band,
@@ -64,8 +71,9 @@
             row_number() over (
                 partition by {% for key in keys %}{{ scored }}.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
                 order by
-                    case when bands.min_score <= {{ scored }}.{{ score }} then 0 else 1 end,
-                    case when bands.min_score <= {{ scored }}.{{ score }} then -bands.min_score else bands.min_score end,
+                    case when {{ qualifies }} then 0 else 1 end,
+                    case when {{ qualifies }} then -bands.min_score else bands.min_score end,
+                    case when {{ qualifies }} then -coalesce(bands.min_fit_score, -1e300) else 0 end,
                     bands.band
             ) as band_rank
         from {{ scored }}
@@ -86,4 +94,34 @@
             on rules.model_id = models.model_id
         where rules.is_active and models.is_active
     )
+{%- endmacro %}
+
+{#- Rows of `scored` (model_id, contact_id, <value>) with the name of the threshold row of
+    `rules_model` (model_id, <name>, <threshold>) chosen like bands: the highest threshold not
+    above the value, else the lowest. Models without rows get no row (the caller's NULL). -#}
+{% macro pick_threshold(scored, value, rules_model, name, threshold) -%}
+    select
+        model_id,
+        contact_id,
+        {{ name }}
+    from (
+        select
+            {{ scored }}.model_id,
+            {{ scored }}.contact_id,
+            thresholds.{{ name }},
+            row_number() over (
+                partition by {{ scored }}.model_id, {{ scored }}.contact_id
+                order by
+                    case when thresholds.{{ threshold }} <= {{ scored }}.{{ value }} then 0 else 1 end,
+                    case
+                        when thresholds.{{ threshold }} <= {{ scored }}.{{ value }} then -thresholds.{{ threshold }}
+                        else thresholds.{{ threshold }}
+                    end,
+                    thresholds.{{ name }}
+            ) as threshold_rank
+        from {{ scored }}
+        inner join {{ ref(rules_model) }} as thresholds
+            on {{ scored }}.model_id = thresholds.model_id
+    ) as ranked_thresholds
+    where threshold_rank = 1
 {%- endmacro %}

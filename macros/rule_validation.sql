@@ -66,6 +66,55 @@
     where trim(coalesce(model_id, '')) not in (select trim(model_id) from {{ lead_scoring.rule_seed('scoring_models') }} where model_id is not null)
 {%- endmacro %}
 
+{#- Rules naming a group_id that rule_groups.csv does not define for their model. -#}
+{% macro unknown_group_problems(seed_name) -%}
+    {%- set group_id = lead_scoring.optional_column(ref(seed_name), 'group_id', dbt.type_string(), 'rules') -%}
+    select rule_id, 'unknown group_id ''' || trim({{ group_id }}) || ''' (not in rule_groups.csv for model '
+        || coalesce(trim(model_id), '') || ')' as problem
+    from {{ ref(seed_name) }} as rules
+    where
+        nullif(trim({{ group_id }}), '') is not null
+        and not exists (
+            select 1 from {{ lead_scoring.rule_seed('rule_groups') }} as rule_groups
+            where
+                trim(rule_groups.model_id) = trim(rules.model_id)
+                and trim(rule_groups.group_id) = trim({{ group_id }})
+        )
+{%- endmacro %}
+
+{#- (model_id, group_id, rule_id, score part) of every rule seed row that names a group. -#}
+{% macro grouped_rules() -%}
+    {%- for seed in ['attribute_rules', 'behavior_rules', 'absence_rules'] %}
+    {%- set group_id = lead_scoring.optional_column(ref(seed), 'group_id', dbt.type_string()) %}
+    select
+        trim(model_id) as model_id,
+        trim({{ group_id }}) as group_id,
+        trim(rule_id) as rule_id,
+        {{ "'fit'" if seed == 'attribute_rules' else "'engagement'" }} as score_part
+    from {{ ref(seed) }}
+    where nullif(trim({{ group_id }}), '') is not null
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- Grade or tier seeds: (model_id, name, threshold) rows chosen like bands. -#}
+{% macro threshold_seed_problems(seed_name, name_column, threshold_column) -%}
+    {%- set seed = ref(seed_name) -%}
+    {%- set row_id = "coalesce(model_id, '') || '/' || coalesce(" ~ name_column ~ ", '')" -%}
+    select rule_id, problem from (
+        select {{ row_id }} as rule_id, case
+            when nullif(trim({{ name_column }}), '') is null then 'blank {{ name_column }}'
+            when {{ threshold_column }} is null then '{{ threshold_column }} is required'
+        end as problem
+        from {{ seed }}
+    ) as checks where problem is not null
+    union all
+    select model_id || '/' || {{ name_column }}, 'duplicate {{ name_column }} ' || {{ name_column }} || ' in model ' || model_id
+    from {{ seed }} group by model_id, {{ name_column }} having count(*) > 1
+    union all
+    {{ lead_scoring.unknown_model_problems(seed_name, row_id) }}
+{%- endmacro %}
+
 {% macro rule_seed_problems(seed_name) -%}
     {%- set seed = lead_scoring.rule_seed(seed_name) -%}
     {%- if seed_name == 'scoring_models' -%}
@@ -119,6 +168,65 @@
         from {{ seed }} group by model_id, band having count(*) > 1
         union all
         {{ lead_scoring.unknown_model_problems(seed_name, "model_id || '/' || coalesce(band, '')") }}
+        union all
+        {%- set min_fit = lead_scoring.optional_column(seed, 'min_fit_score', lead_scoring.type_double()) %}
+        select gated.model_id || '/' || gated.band,
+            'min_fit_score on the lowest band has no effect (a lead that qualifies for no band gets the lowest band)'
+        from {{ seed }} as gated
+        where
+            {{ min_fit }} is not null
+            and not exists (
+                select 1 from {{ seed }} as lower_bands
+                where lower_bands.model_id = gated.model_id and lower_bands.min_score < gated.min_score
+            )
+    {%- elif seed_name == 'rule_groups' -%}
+        select rule_id, problem from (
+            select coalesce(model_id, '') || '/' || coalesce(group_id, '') as rule_id, case
+                when nullif(trim(group_id), '') is null then 'blank group_id'
+                when is_active is null then 'is_active must be true or false'
+                when min_points > max_points then 'min_points is above max_points'
+                when max_points < 0 then 'negative max_points (a limit on penalties is a negative min_points)'
+                when min_points > 0 then 'positive min_points (a limit on points is a positive max_points)'
+            end as problem
+            from {{ seed }}
+        ) as checks where problem is not null
+        union all
+        select model_id || '/' || group_id, 'duplicate group_id ' || group_id || ' in model ' || model_id
+        from {{ seed }} group by model_id, group_id having count(*) > 1
+        union all
+        {{ lead_scoring.unknown_model_problems(seed_name, "coalesce(model_id, '') || '/' || coalesce(group_id, '')") }}
+        union all
+        select model_id || '/' || group_id,
+            'group mixes attribute rules (' || fit_rules || ') with behaviour/absence rules ('
+            || engagement_rules || '); a group counts to fit or to engagement, not both'
+        from (
+            select
+                model_id,
+                group_id,
+                {{ lead_scoring.sorted_text_agg("case when score_part = 'fit' then rule_id end", "', '") }} as fit_rules,
+                {{ lead_scoring.sorted_text_agg("case when score_part = 'engagement' then rule_id end", "', '") }} as engagement_rules
+            from ({{ lead_scoring.grouped_rules() }}) as grouped
+            group by model_id, group_id
+            having count(distinct score_part) > 1
+        ) as mixed
+        union all
+        select groups.model_id || '/' || groups.group_id,
+            'group_id ' || groups.group_id || ' is also a rule_id in model ' || groups.model_id
+            || ' (contributions are keyed by rule_id)'
+        from {{ seed }} as groups
+        where exists (
+            select 1 from (
+                {%- for rule_seed in ['attribute_rules', 'behavior_rules', 'absence_rules'] %}
+                select model_id, rule_id from {{ ref(rule_seed) }}
+                {{ 'union all' if not loop.last }}
+                {%- endfor %}
+            ) as rules
+            where trim(rules.model_id) = trim(groups.model_id) and trim(rules.rule_id) = trim(groups.group_id)
+        )
+    {%- elif seed_name == 'fit_grades' -%}
+        {{ lead_scoring.threshold_seed_problems(seed_name, 'grade', 'min_fit_score') }}
+    {%- elif seed_name == 'engagement_tiers' -%}
+        {{ lead_scoring.threshold_seed_problems(seed_name, 'tier', 'min_engagement_score') }}
     {%- else -%}
         select rule_id, problem from (
             select coalesce(rule_id, '(blank rule_id)') as rule_id, case
@@ -166,5 +274,7 @@
         {{ lead_scoring.duplicate_rule_problems(seed_name) }}
         union all
         {{ lead_scoring.unknown_model_problems(seed_name) }}
+        union all
+        {{ lead_scoring.unknown_group_problems(seed_name) }}
     {%- endif -%}
 {%- endmacro %}

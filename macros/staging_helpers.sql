@@ -129,3 +129,19 @@
     *
     {%- endfor %}
 {%- endmacro %}
+
+{#- A seed column that older copies of the seed may lack (a host project's CSV from before the
+    column existed): the column when the loaded relation has it, else a typed NULL. -#}
+{% macro optional_column(relation, column, type, alias=none) -%}
+    {%- set found = [] -%}
+    {%- if execute -%}
+        {%- for col in adapter.get_columns_in_relation(relation) if col.name | lower == column -%}
+            {%- do found.append(col.name) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if found -%}
+        {{ (alias ~ '.') if alias }}{{ adapter.quote(found[0]) }}
+    {%- else -%}
+        cast(null as {{ type }})
+    {%- endif -%}
+{%- endmacro %}

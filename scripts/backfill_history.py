@@ -3,9 +3,9 @@
 
     scripts/backfill_history.py --from 2026-01-01 --to 2026-06-30 [--step 1d]
 
-History from --from on is forgotten (versions current then are reopened), then the scoring
-models and fct_lead_score_history are run at --from, --from + step, ..., --to. A final full
-build at the current time (or --final-as-of) restores today's marts and publishes the read
+History from --from on is forgotten (versions current then are reopened; rule-level changes
+from then on are deleted), then the scoring models, fct_lead_score_history and
+fct_lead_score_changes are run at --from, --from + step, ..., --to. A final full build at the current time (or --final-as-of) restores today's marts and publishes the read
 copy. Holds the build lock throughout, so no other build interleaves.
 """
 from __future__ import annotations
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             return result.success
 
         # The history table must exist before it can be reset.
-        if not dbt("build", "--select", "+fct_lead_score_history", "--vars",
+        if not dbt("build", "--select", "+fct_lead_score_changes", "--vars",
                    json.dumps({"as_of": str(args.start)})):
             print("backfill: the first build failed", file=sys.stderr)
             return 1
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         moment, steps = args.start, 0
         while moment <= args.end:
-            if not dbt("run", "--select", "+fct_lead_score_history", "--vars", json.dumps({"as_of": str(moment)})):
+            if not dbt("run", "--select", "+fct_lead_score_changes", "--vars", json.dumps({"as_of": str(moment)})):
                 print(f"backfill: scoring at {moment} failed; history is complete up to the step before",
                       file=sys.stderr)
                 return 1

@@ -16,7 +16,7 @@
 4. Fits an L1-regularised logistic regression, choosing its strength by stratified k-fold CV
    AUC of the final integer points, keeps at most --max-rules rules, refits them, and scales the
    coefficients to integer points (var points_to_double_odds points double the odds).
-5. Writes all six rule seeds for the new model into --out, with bands that keep the current
+5. Writes all the rule seeds for the new model into --out, with bands that keep the current
    model's band sizes, and prints a report: CV AUC of the candidate against the current model,
    then a backtest of both on the same history (scripts/backtest.py).
 """
@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'candidate, ' + str(args.folds) + '-fold CV (mean)':<34}{np.mean(cv):>8.3f}   folds: "
           + " ".join(f"{a:.3f}" for a in cv))
     print(f"{'candidate, in-sample':<34}{auc(y, scores):>8.3f}")
-    print(f"wrote {args.out}/ (six seeds, model_id {args.model_id}); try it with scripts/backtest.py "
+    print(f"wrote {args.out}/ (rule seeds, model_id {args.model_id}); try it with scripts/backtest.py "
           f"--candidate {args.out} --as-of '{args.as_of}'" + (f" --model {args.model}" if args.model else ""))
     if not args.no_backtest:
         from backtest import backtest_report

@@ -24,6 +24,7 @@ from config import RAW_SCHEMA  # noqa: E402
 PROJECT_PARTS = ["models", "macros", "tests", "dbt_project.yml", "profiles.yml"]
 SEED_FILES = ["scoring_models", "attribute_rules", "behavior_rules", "absence_rules", "score_bands",
               "routing_rules"]
+SEED_FILES += ["rule_groups", "fit_grades", "engagement_tiers"]  # issue 13; a missing file is an empty seed
 # What the outcome reports need; history, CRM and account marts are skipped.
 REPORTS = ["rpt_model_performance", "rpt_score_band_conversion", "rpt_rule_effectiveness"]
 
@@ -35,7 +36,7 @@ def seed_columns(name: str) -> list[str]:
 
 
 def read_seeds(directory: Path) -> dict[str, list[dict]]:
-    """All six rule seeds of a directory as rows; a missing file is an empty seed."""
+    """All rule seeds of a directory as rows; a missing file is an empty seed."""
     seeds = {}
     for name in SEED_FILES:
         path = directory / f"{name}.csv"
@@ -48,7 +49,7 @@ def read_seeds(directory: Path) -> dict[str, list[dict]]:
 
 
 def write_seeds(directory: Path, seeds: dict[str, list[dict]]) -> None:
-    """Write rule seeds in the contract's format (every file, header first, all six files)."""
+    """Write rule seeds in the contract's format (every file, header first, all SEED_FILES)."""
     directory.mkdir(parents=True, exist_ok=True)
     for name in SEED_FILES:
         columns = seed_columns(name)

@@ -32,7 +32,16 @@ SEED_COLUMNS = {
                       "within_days", "points", "max_points", "description", "is_active"],
     "score_bands": ["model_id", "band", "min_score", "is_sales_ready"],
     "routing_rules": ["model_id", "priority", "attribute", "operator", "value", "owner_id", "is_active"],
+    # issue 13: rule groups, fit grades, engagement tiers
+    "rule_groups": ["model_id", "group_id", "max_points", "min_points", "description", "is_active"],
+    "fit_grades": ["model_id", "grade", "min_fit_score"],
+    "engagement_tiers": ["model_id", "tier", "min_engagement_score"],
 }
+# issue 13: optional columns of existing seeds
+SEED_COLUMNS["scoring_models"].append("reset_event_types")
+for _seed in ("attribute_rules", "behavior_rules", "absence_rules"):
+    SEED_COLUMNS[_seed].append("group_id")
+SEED_COLUMNS["score_bands"].append("min_fit_score")
 MARTS = {
     "fct_lead_scores": ["model_id", "contact_id"],
     "fct_lead_score_contributions": ["model_id", "contact_id", "rule_id"],
@@ -43,6 +52,7 @@ MARTS = {
     "dim_contacts": ["contact_id"],
     "crm_lead_scores": ["contact_id"],
     "fct_lead_recent_events": ["contact_id", "event_rank"],
+    "fct_lead_score_changes": ["model_id", "contact_id", "changed_at", "rule_kind", "rule_id", "change_kind"],
 }
 # Wall-clock columns: they record when a build ran, not what it computed.
 WALL_CLOCK = {"crm_lead_scores": "score_updated_at"}

@@ -27,6 +27,34 @@ EVENT_TYPES = ["email_open", "email_sent", "page_view", "purchase", "webinar_att
 START = datetime(2026, 1, 1)
 
 
+def with_issue13_features(seeds: dict) -> dict:
+    """The scenario's rules plus rule groups, grades, tiers, a fit-gated band and resets (issue 13)."""
+    seeds = copy.deepcopy(seeds)
+    groups = {"b_open": "web", "b_pricing": "web", "b_short": "web", "dc_demo": "demo", "dc_demo_cap": "demo",
+              "a_no_visit": "quiet", "a_no_download": "quiet", "a_no_any": "quiet", "r_eq": "fit", "r_in": "fit",
+              "r_contains": "fit"}
+    for name in ("attribute_rules", "behavior_rules", "absence_rules"):
+        for rule in seeds[name]:
+            if rule["rule_id"] in groups:
+                rule["group_id"] = groups[rule["rule_id"]]
+    seeds["rule_groups"] = [
+        {"model_id": m, "group_id": g, "max_points": hi, "min_points": lo, "description": g, "is_active": True}
+        for m, g, hi, lo in [("m_beh", "web", 12, None), ("m_decay", "demo", 25, None), ("m_abs", "quiet", None, -12),
+                             ("m_ops", "fit", 2, None)]]
+    resets = {"m_beh": "chat", "m_abs": "download|webinar_attended", "m_decay": "email_click"}
+    for m in seeds["scoring_models"]:
+        m["reset_event_types"] = resets.get(m["model_id"])
+    seeds["fit_grades"] = [{"model_id": "m_ops", "grade": g, "min_fit_score": v} for g, v in [("A", 3), ("B", 1), ("C", 0)]]
+    seeds["engagement_tiers"] = [{"model_id": "m_ops", "tier": t, "min_engagement_score": v} for t, v in [("1", 1), ("2", 0)]]
+    for band in seeds["score_bands"]:
+        if band["model_id"] == "m_ops" and band["band"] == "high":
+            band["min_fit_score"] = 2
+    return seeds
+
+
+SEEDS = with_issue13_features(scenario.SEEDS)
+
+
 def ts(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
@@ -44,6 +72,12 @@ def rule_change(seeds: dict, kind: str) -> dict:
         seeds["attribute_rules"].append(scenario.attr("m_ops", "r_new", "job_title", "contains", "lead", 3))
     elif kind == "remove":
         seeds["behavior_rules"] = [r for r in beh if r["rule_id"] not in ("b_purchase", "b_tag_in")]
+    elif kind == "groups":
+        next(g for g in seeds["rule_groups"] if g["group_id"] == "web")["max_points"] = 4
+        next(g for g in seeds["rule_groups"] if g["group_id"] == "quiet")["is_active"] = False
+    elif kind == "resets":
+        next(m for m in seeds["scoring_models"] if m["model_id"] == "m_beh")["reset_event_types"] = "purchase|chat"
+        next(m for m in seeds["scoring_models"] if m["model_id"] == "m_abs")["reset_event_types"] = None
     elif kind == "deactivate":
         next(r for r in beh if r["rule_id"] == "b_open")["is_active"] = False
         next(m for m in seeds["scoring_models"] if m["model_id"] == "m_decay")["is_active"] = False
@@ -101,7 +135,8 @@ def histories(draw):
         batches[batch]["contact_attributes"].append(
             {"contact_id": c, "attribute": "decision_maker", "value": draw(st.sampled_from(["true", "false"])),
              "updated_at": ts(START + timedelta(days=draw(st.integers(0, 200))))})
-    change = draw(st.sampled_from([None, "edit_condition", "edit_points", "add", "remove", "deactivate"]))
+    change = draw(st.sampled_from([None, "edit_condition", "edit_points", "add", "remove", "deactivate",
+                                   "groups", "resets"]))
     change_at = draw(st.integers(1, n_batches - 1))
     as_of = START + timedelta(days=draw(st.integers(150, 200)))
     as_ofs = []
@@ -128,10 +163,10 @@ def intermediate_snapshot(project: Project) -> dict:
 def test_incremental_equals_full_refresh(tmp_path_factory, history):
     batches, change, change_at, as_ofs, stamps = history
     project = Project(tmp_path_factory.mktemp("prop") / "project")
-    project.write_seeds(**scenario.SEEDS)
+    project.write_seeds(**SEEDS)
     for i, batch in enumerate(batches):
         if change and i == change_at:
-            project.write_seeds(**rule_change(scenario.SEEDS, change))
+            project.write_seeds(**rule_change(SEEDS, change))
         project.load_raw(stamps[i], **{k: v for k, v in batch.items() if v})
         project.build(as_of=as_ofs[i])
     incremental = project.mart_snapshot()
@@ -142,3 +177,19 @@ def test_incremental_equals_full_refresh(tmp_path_factory, history):
     project.dbt("build", "--full-refresh", as_of=as_ofs[-1])
     assert project.mart_snapshot() == incremental
     assert intermediate_snapshot(project) == incremental_state
+    assert changes_not_summing_to_score_changes(project) == []
+
+
+def changes_not_summing_to_score_changes(project: Project) -> list:
+    """Versions whose rule-level changes (fct_lead_score_changes) do not add up to the score change."""
+    return project.query("""
+        with versions as (
+            select model_id, contact_id, valid_from, score,
+                case when lag(valid_to) over w = valid_from then lag(score) over w else 0 end as previous_score
+            from marts.fct_lead_score_history
+            window w as (partition by model_id, contact_id order by valid_from))
+        select v.model_id, v.contact_id, v.valid_from from versions as v
+        left join (select model_id, contact_id, changed_at, sum(delta) as total from marts.fct_lead_score_changes
+                   group by all) as c
+            on v.model_id = c.model_id and v.contact_id = c.contact_id and v.valid_from = c.changed_at
+        where abs(v.score - v.previous_score - coalesce(c.total, 0)) > 1e-6""")

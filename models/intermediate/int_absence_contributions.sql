@@ -25,9 +25,26 @@ watched_types as (
 contacts as (
     select
         contacts.contact_id,
-        {{ lead_scoring.age_days('contacts.created_at', 'scoring_time.as_of_at') }} as age_days
+        contacts.created_at
     from {{ ref('stg_raw__contacts') }} as contacts
+),
+
+model_contacts as (
+    -- recycling: a contact counts as created at its latest reset, and only later events count
+    select
+        rules.model_id,
+        contacts.contact_id,
+        resets.engagement_reset_at,
+        {{ lead_scoring.age_days(
+            'case when resets.engagement_reset_at > contacts.created_at then resets.engagement_reset_at else contacts.created_at end',
+            'scoring_time.as_of_at') }} as age_days
+    from (select distinct model_id from rules) as rules
+    cross join contacts
     cross join scoring_time
+    left join {{ ref('int_engagement_resets') }} as resets
+        on
+            rules.model_id = resets.model_id
+            and contacts.contact_id = resets.contact_id
 ),
 
 events as (
@@ -53,8 +70,10 @@ no_activity as (
         rules.points,
         1 as event_count
     from rules
-    inner join contacts
-        on rules.within_days <= contacts.age_days
+    inner join model_contacts as contacts
+        on
+            rules.model_id = contacts.model_id
+            and rules.within_days <= contacts.age_days
     where
         rules.rule_kind = 'no_activity'
         and not exists (
@@ -79,8 +98,13 @@ unanswered as (
     from rules
     inner join events as sent
         on rules.event_type = sent.event_type
+    left join {{ ref('int_engagement_resets') }} as resets
+        on
+            rules.model_id = resets.model_id
+            and sent.contact_id = resets.contact_id
     where
         rules.rule_kind = 'no_response'
+        and (resets.engagement_reset_at is null or sent.occurred_at > resets.engagement_reset_at)
         and sent.age_days >= rules.within_days
         and not exists (
             select 1 from events as response

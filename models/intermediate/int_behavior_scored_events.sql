@@ -1,6 +1,7 @@
 -- Events that score under a behaviour rule as of the scoring time, with decayed points.
 -- Occurrence numbers come from int_condition_events (all history); only the window,
--- decay and as_of cut-off are applied here, because they move with as_of.
+-- decay and as_of cut-off are applied here, because they move with as_of. A model with
+-- reset_event_types counts only events after the contact's latest reset (recycling).
 with scoring_time as (
     select {{ lead_scoring.as_of() }} as as_of_at
 ),
@@ -50,7 +51,13 @@ select
 from events
 inner join rules
     on events.condition_id = rules.condition_id
+left join {{ ref('int_engagement_resets') }} as resets
+    on
+        rules.model_id = resets.model_id
+        and events.contact_id = resets.contact_id
 where
+    (resets.engagement_reset_at is null or events.occurred_at > resets.engagement_reset_at)
+    and
     (rules.occurrence_from is null or events.occurrence_number >= rules.occurrence_from)
     and (rules.occurrence_to is null or events.occurrence_number <= rules.occurrence_to)
     and (

@@ -13,8 +13,8 @@ totals as (
     select
         model_id,
         contact_id,
-        sum(case when rule_kind = 'attribute' then points else 0 end) as fit_score,
-        sum(case when rule_kind <> 'attribute' then points else 0 end) as engagement_score
+        sum(case when score_part = 'fit' then points else 0 end) as fit_score,
+        sum(case when score_part = 'engagement' then points else 0 end) as engagement_score
     from {{ ref('int_lead_score_contributions') }}
     group by model_id, contact_id
 ),
@@ -33,8 +33,8 @@ scored as (
         models.model_id,
         contacts.contact_id,
         contacts.account_id,
-        coalesce(totals.fit_score, 0) as fit_score,
-        coalesce(totals.engagement_score, 0) as engagement_score,
+        round(coalesce(totals.fit_score, 0), 6) as fit_score,
+        round(coalesce(totals.engagement_score, 0), 6) as engagement_score,
         round(
             case
                 when models.score_cap is not null
@@ -56,7 +56,19 @@ scored as (
 ),
 
 banded as (
-    {{ lead_scoring.pick_band('scored', ['model_id', 'contact_id'], 'score') }}
+    {{ lead_scoring.pick_band('scored', ['model_id', 'contact_id'], 'score', fit='fit_score') }}
+),
+
+graded as (
+    {{ lead_scoring.pick_threshold(
+        'scored', 'fit_score', 'stg_rules__fit_grades', 'grade', 'min_fit_score'
+    ) }}
+),
+
+tiered as (
+    {{ lead_scoring.pick_threshold(
+        'scored', 'engagement_score', 'stg_rules__engagement_tiers', 'tier', 'min_engagement_score'
+    ) }}
 ),
 
 interests as (
@@ -86,7 +98,11 @@ select
         as {{ lead_scoring.type_double() }}
     ) as score_percentile,
     interests.tag as primary_interest_tag,
-    scored.last_activity_at
+    scored.last_activity_at,
+    graded.grade as fit_grade,
+    tiered.tier as engagement_tier,
+    {{ dbt.concat(['graded.grade', 'tiered.tier']) }} as matrix_cell,
+    resets.engagement_reset_at
 from scored
 left join banded
     on
@@ -97,3 +113,15 @@ left join interests
         scored.model_id = interests.model_id
         and scored.contact_id = interests.contact_id
         and interests.interest_rank = 1
+left join graded
+    on
+        scored.model_id = graded.model_id
+        and scored.contact_id = graded.contact_id
+left join tiered
+    on
+        scored.model_id = tiered.model_id
+        and scored.contact_id = tiered.contact_id
+left join {{ ref('int_engagement_resets') }} as resets
+    on
+        scored.model_id = resets.model_id
+        and scored.contact_id = resets.contact_id

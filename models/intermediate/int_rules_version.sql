@@ -1,6 +1,7 @@
 -- One row: a fingerprint of every rule seed row (active or not), stamped on every mart row.
 {%- set seeds = [
-    'scoring_models', 'attribute_rules', 'behavior_rules', 'absence_rules', 'score_bands', 'routing_rules'
+    'scoring_models', 'attribute_rules', 'behavior_rules', 'absence_rules', 'score_bands', 'routing_rules',
+    'rule_groups', 'fit_grades', 'engagement_tiers'
 ] %}
 
 with rule_rows as (

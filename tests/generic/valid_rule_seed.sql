@@ -10,7 +10,8 @@ select 'none' as rule_id, 'none' as problem where 1 = 0
 {%- if execute -%}
     {%- set result = run_query(problems_sql) -%}
     {%- if result.rows | length > 0 -%}
-        {%- set label = {'scoring_models': 'model', 'score_bands': 'band', 'routing_rules': 'routing rule'}.get(seed_name, 'rule') -%}
+        {%- set label = {'scoring_models': 'model', 'score_bands': 'band', 'routing_rules': 'routing rule',
+            'rule_groups': 'group', 'fit_grades': 'grade', 'engagement_tiers': 'tier'}.get(seed_name, 'rule') -%}
         {%- set lines = [] -%}
         {%- for row in result.rows -%}
             {%- do lines.append('  ' ~ lead_scoring.rule_seed_path(seed_name) ~ ': ' ~ label ~ ' ' ~ row[0] ~ ': ' ~ row[1]) -%}

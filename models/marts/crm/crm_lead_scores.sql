@@ -9,7 +9,8 @@
 {#- What reverse-ETL syncs to the CRM: one row per contact for var('crm_model_id').
     A row is rewritten only when a synced value changes (payload_hash), so score_updated_at
     (the start of the build that changed it) is a safe diff watermark for sync tools and for
-    scripts/export_crm_changes.py. -#}
+    scripts/export_crm_changes.py. Grade and tier join the hash only when the model has them,
+    so models without fit_grades / engagement_tiers keep their hashes (no re-sync). -#}
 
 with current_scores as (
     select
@@ -21,7 +22,10 @@ with current_scores as (
         scores.band as lead_band,
         scores.is_sales_ready,
         scores.owner_id,
-        scores.primary_interest_tag as primary_interest
+        scores.primary_interest_tag as primary_interest,
+        scores.fit_grade,
+        scores.engagement_tier,
+        scores.matrix_cell
     from {{ ref('fct_lead_scores') }} as scores
     inner join {{ ref('dim_contacts') }} as contacts
         on scores.contact_id = contacts.contact_id
@@ -39,7 +43,9 @@ hashed as (
             "coalesce(lead_band, '')", "'|'",
             lead_scoring.as_text('is_sales_ready'), "'|'",
             "coalesce(owner_id, '')", "'|'",
-            "coalesce(primary_interest, '')"
+            "coalesce(primary_interest, '')",
+            "case when fit_grade is null and engagement_tier is null then '' else "
+            ~ dbt.concat(["'|'", "coalesce(fit_grade, '')", "'|'", "coalesce(engagement_tier, '')"]) ~ " end"
         ])) }} as payload_hash
     from current_scores
 )
@@ -55,7 +61,10 @@ select
     hashed.owner_id,
     hashed.primary_interest,
     {{ lead_scoring.run_stamp() }} as score_updated_at,
-    hashed.payload_hash
+    hashed.payload_hash,
+    hashed.fit_grade,
+    hashed.engagement_tier,
+    hashed.matrix_cell
 from hashed
 {%- if is_incremental() %}
 left join {{ this }} as synced

@@ -8,6 +8,7 @@ select
     contributions.points,
     contributions.event_count,
     {{ lead_scoring.as_of() }} as scored_at,
-    rules_version.rules_version
+    rules_version.rules_version,
+    contributions.score_part
 from {{ ref('int_lead_score_contributions') }} as contributions
 cross join {{ ref('int_rules_version') }} as rules_version

@@ -21,7 +21,10 @@ with scores as (
         scores.band,
         scores.is_sales_ready,
         {{ lead_scoring.as_of() }} as scored_at,
-        rules_version.rules_version
+        rules_version.rules_version,
+        scores.fit_grade,
+        scores.engagement_tier,
+        scores.matrix_cell
     from {{ ref('int_lead_scores') }} as scores
     cross join {{ ref('int_rules_version') }} as rules_version
 )
@@ -46,6 +49,12 @@ compared as (
         scores.is_sales_ready as new_is_sales_ready,
         scores.scored_at,
         scores.rules_version as new_rules_version,
+        scores.fit_grade as new_fit_grade,
+        scores.engagement_tier as new_engagement_tier,
+        scores.matrix_cell as new_matrix_cell,
+        current_versions.fit_grade,
+        current_versions.engagement_tier,
+        current_versions.matrix_cell,
         current_versions.model_id,
         current_versions.contact_id,
         current_versions.score,
@@ -65,6 +74,8 @@ compared as (
             current_versions.contact_id is null
             or scores.contact_id is null
             or scores.band <> current_versions.band
+            or coalesce(scores.fit_grade, '') <> coalesce(current_versions.fit_grade, '')
+            or coalesce(scores.engagement_tier, '') <> coalesce(current_versions.engagement_tier, '')
             or abs(scores.score - current_versions.score) >= {{ lead_scoring.setting('history_min_score_change') }}
         )
 ),
@@ -80,7 +91,10 @@ changes as (
         valid_from,
         {{ lead_scoring.as_of() }} as valid_to,
         false as is_current,
-        rules_version
+        rules_version,
+        fit_grade,
+        engagement_tier,
+        matrix_cell
     from compared
     where contact_id is not null
 
@@ -96,7 +110,10 @@ changes as (
         scored_at as valid_from,
         cast(null as {{ dbt.type_timestamp() }}) as valid_to,
         true as is_current,
-        new_rules_version as rules_version
+        new_rules_version as rules_version,
+        new_fit_grade as fit_grade,
+        new_engagement_tier as engagement_tier,
+        new_matrix_cell as matrix_cell
     from compared
     where new_contact_id is not null
 )
@@ -114,7 +131,10 @@ select
     scored_at as valid_from,
     cast(null as {{ dbt.type_timestamp() }}) as valid_to,
     true as is_current,
-    rules_version
+    rules_version,
+    fit_grade,
+    engagement_tier,
+    matrix_cell
 from scores
 
 {% endif %}

@@ -77,7 +77,11 @@ select
         when scores.is_sales_ready then routing.routing_rule_id
     end as routing_rule_id,
     {{ lead_scoring.as_of() }} as scored_at,
-    rules_version.rules_version
+    rules_version.rules_version,
+    scores.fit_grade,
+    scores.engagement_tier,
+    scores.matrix_cell,
+    scores.engagement_reset_at
 from {{ ref('int_lead_scores') }} as scores
 inner join {{ ref('stg_raw__contacts') }} as contacts
     on scores.contact_id = contacts.contact_id

@@ -9,5 +9,7 @@ select
     {{ lead_scoring.rule_value_columns(lead_scoring.normalized_text('operator'), 'value') }},
     points,
     {{ lead_scoring.clean_text('description') }} as description,
-    coalesce(is_active, false) as is_active
+    coalesce(is_active, false) as is_active,
+    {%- set group_id = lead_scoring.optional_column(lead_scoring.rule_seed('attribute_rules'), 'group_id', dbt.type_string()) %}
+    {{ lead_scoring.clean_text(group_id) }} as group_id
 from {{ lead_scoring.rule_seed('attribute_rules') }}

@@ -1,0 +1,14 @@
+{{ config(materialized='view') }}
+
+-- The reset event types of each active model (scoring_models.reset_event_types), one per row.
+select distinct
+    model_id,
+    trim(listed_type) as reset_event_type
+from (
+    select
+        model_id,
+        {{ lead_scoring.explode_csv_list(dbt.replace('reset_event_types', "'|'", "','")) }} as listed_type
+    from {{ ref('stg_rules__scoring_models') }}
+    where is_active and reset_event_types is not null
+) as exploded
+where trim(listed_type) <> ''
