@@ -68,10 +68,10 @@
 
 {#- Rules naming a group_id that rule_groups.csv does not define for their model. -#}
 {% macro unknown_group_problems(seed_name) -%}
-    {%- set group_id = lead_scoring.optional_column(ref(seed_name), 'group_id', dbt.type_string(), 'rules') -%}
+    {%- set group_id = lead_scoring.optional_column(lead_scoring.rule_seed(seed_name), 'group_id', dbt.type_string(), 'rules') -%}
     select rule_id, 'unknown group_id ''' || trim({{ group_id }}) || ''' (not in rule_groups.csv for model '
         || coalesce(trim(model_id), '') || ')' as problem
-    from {{ ref(seed_name) }} as rules
+    from {{ lead_scoring.rule_seed(seed_name) }} as rules
     where
         nullif(trim({{ group_id }}), '') is not null
         and not exists (
@@ -85,13 +85,13 @@
 {#- (model_id, group_id, rule_id, score part) of every rule seed row that names a group. -#}
 {% macro grouped_rules() -%}
     {%- for seed in ['attribute_rules', 'behavior_rules', 'absence_rules'] %}
-    {%- set group_id = lead_scoring.optional_column(ref(seed), 'group_id', dbt.type_string()) %}
+    {%- set group_id = lead_scoring.optional_column(lead_scoring.rule_seed(seed), 'group_id', dbt.type_string()) %}
     select
         trim(model_id) as model_id,
         trim({{ group_id }}) as group_id,
         trim(rule_id) as rule_id,
         {{ "'fit'" if seed == 'attribute_rules' else "'engagement'" }} as score_part
-    from {{ ref(seed) }}
+    from {{ lead_scoring.rule_seed(seed) }}
     where nullif(trim({{ group_id }}), '') is not null
     {{ 'union all' if not loop.last }}
     {%- endfor %}
@@ -99,7 +99,7 @@
 
 {#- Grade or tier seeds: (model_id, name, threshold) rows chosen like bands. -#}
 {% macro threshold_seed_problems(seed_name, name_column, threshold_column) -%}
-    {%- set seed = ref(seed_name) -%}
+    {%- set seed = lead_scoring.rule_seed(seed_name) -%}
     {%- set row_id = "coalesce(model_id, '') || '/' || coalesce(" ~ name_column ~ ", '')" -%}
     select rule_id, problem from (
         select {{ row_id }} as rule_id, case
@@ -217,7 +217,7 @@
         where exists (
             select 1 from (
                 {%- for rule_seed in ['attribute_rules', 'behavior_rules', 'absence_rules'] %}
-                select model_id, rule_id from {{ ref(rule_seed) }}
+                select model_id, rule_id from {{ lead_scoring.rule_seed(rule_seed) }}
                 {{ 'union all' if not loop.last }}
                 {%- endfor %}
             ) as rules

@@ -123,7 +123,7 @@ def test_host_layout(host):
 def test_invalid_host_rule_fails_naming_the_host_file(tmp_path):
     project = HostProject(tmp_path / "project")
     path = project.root / "seeds" / "rules" / "my_attribute_rules.csv"
-    path.write_text(path.read_text() + "m_example,bad_op,job_title,resembles,x,1,bad,true\n")
+    path.write_text(path.read_text() + "m_example,bad_op,job_title,resembles,x,1,bad,true,\n")
     result = project.build(expect_ok=False)
     assert not result.success
     message = failure_messages(result)
