@@ -14,3 +14,5 @@ def main() -> None:
 
 
 # Subcommands register here, one line each.
+from lead_scoring.mutate import mutate  # noqa: E402
+main.add_command(mutate)
