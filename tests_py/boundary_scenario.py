@@ -50,10 +50,12 @@ SEEDS = {
         beh("e_win", "w_occ22", "t_occ", 1, occ_from=2, occ_to=2),
         beh("e_win", "w_occ23", "t_occ", 10, occ_from=2, occ_to=3),
         beh("e_win", "w_first", "t_tie", 1, occ_to=1),
+        beh("e_win", "w_tie_rep", "t_tie", 1, within=1),
         beh("e_win", "w_max", "t_max", 5, max_points=10),
         beh("e_win", "w_max_neg", "t_maxn", -5, max_points=-10),
         beh("e_win", "w_tag", "t_tag", 1),
         beh("e_dec", "d_evt", "t_dec", 8),
+        beh("e_band", "bd_bump", "t_bump", 5),
         beh("e_num", "nb_gt", "t_num", 1, "amount", "gt", "100"),
         beh("e_num", "nb_gte", "t_num", 1, "amount", "gte", "100"),
         beh("e_num", "nb_lt", "t_num", 1, "amount", "lt", "100"),
@@ -76,6 +78,9 @@ SEEDS = {
         band("e_band", "low", 0), band("e_band", "mid", 10), band("e_band", "high", 20, True),
         band("e_clamp", "bottom", -5), band("e_clamp", "middle", 0), band("e_clamp", "top", 50, True),
     ],
+    # sales-ready leads of e_band without an owner go to 'pool'
+    "routing_rules": [{"model_id": "e_band", "priority": 10, "attribute": None, "operator": None, "value": None,
+                       "owner_id": "pool", "is_active": True}],
 }
 
 OLD = "2026-01-01 00:00:00"
@@ -105,6 +110,7 @@ CONTACTS = [
     # bands, clamp
     contact("c_band_at", bcase="ten"), contact("c_band_below", bcase="below_ten"),
     contact("c_band_top", bcase="twenty"), contact("c_band_neg", bcase="negative"),
+    contact("c_band_owned", bcase="twenty", owner_id="own"),
     contact("c_cl_cap", ccase="cap"), contact("c_cl_over", ccase="over"),
     contact("c_cl_floor", ccase="floor"), contact("c_cl_under", ccase="under"),
     # numbers
@@ -181,3 +187,20 @@ INTERACTIONS = [
 ]
 
 RAW = {"contacts": CONTACTS, "interactions": INTERACTIONS}
+
+# Second batch, built incrementally as of LATER: a late event renumbers c_occ's occurrences, a
+# new rule (a new condition) is matched against all history, and e_band scores move.
+LATER = "2026-07-20 00:00:00"
+LOADED_AT_2 = "2026-07-25 00:00:00"
+SEEDS_2 = {**SEEDS, "behavior_rules": [*SEEDS["behavior_rules"], beh("e_win", "w_new", "t_lb", 2)]}
+RAW_2 = {
+    "contacts": [
+        # 9.5 (low) -> 10 (mid): a band change at LATER
+        contact("c_band_below", bcase="ten", updated_at="2026-07-15 00:00:00"),
+    ],
+    "interactions": [
+        ev("occ_0", "c_occ", "t_occ", "2026-05-31 00:00:00", tags="o0"),
+        # c_band_at 10 -> 15: a new version in the same band (mid)
+        ev("bump_1", "c_band_at", "t_bump", "2026-07-10 00:00:00"),
+    ],
+}

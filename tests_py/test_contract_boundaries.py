@@ -84,9 +84,12 @@ def test_occurrence_from_equals_to_scores_exactly_that_occurrence(built, win):
 
 
 def test_same_instant_numbered_by_event_id(built, win):
-    # tie_a and tie_b at the same time: (occurred_at, event_id) makes tie_a number 1
+    # tie_a and tie_b at the same time: (occurred_at, event_id) makes tie_a number 1 (w_first
+    # scores it: alpha) and tie_a the previous of tie_b (w_tie_rep, within 1: a gap of 0 days
+    # scores tie_b: beta; tie_a has no previous)
     assert win[("c_tie", "w_first")] == (1, 1)
-    assert tag_scores(built, "e_win", "c_tie") == [("alpha", 1.0)]
+    assert win[("c_tie", "w_tie_rep")] == (1, 1)
+    assert tag_scores(built, "e_win", "c_tie") == [("alpha", 1.0), ("beta", 1.0)]
 
 
 # --- max_points -------------------------------------------------------------------------------
@@ -230,3 +233,55 @@ def test_rank_ties_break_on_latest_activity_desc_then_contact_id_asc(built):
     rows = built.query("select contact_id, score_rank from marts.fct_lead_scores "
                        "where model_id = 'e_rank' and score_rank <= 4 order by score_rank")
     assert rows == [("c_rk_b", 1), ("c_rk_a", 2), ("c_rk_c", 3), ("c_rk_d", 4)]
+
+
+# --- routing ----------------------------------------------------------------------------------
+
+def test_sales_ready_leads_without_owner_are_routed(built):
+    rows = built.query("select contact_id, owner_id, routing_rule_id from marts.fct_lead_scores "
+                       "where model_id = 'e_band' and contact_id in ('c_band_top', 'c_band_owned', 'c_band_at') "
+                       "order by contact_id")
+    # c_band_at (10, mid) is not sales-ready: keeps its (missing) owner; c_band_owned (20, high)
+    # keeps its own owner (routing_overrides_owner false); c_band_top (20, high) goes to 'pool'
+    assert rows == [("c_band_at", None, None), ("c_band_owned", "own", None), ("c_band_top", "pool", "e_band:10")]
+
+
+# --- a second, incremental build ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def later(built, tmp_path_factory) -> Project:
+    project = built.clone(tmp_path_factory.mktemp("boundaries_later") / "project")
+    project.write_seeds(**bs.SEEDS_2)
+    project.load_raw(bs.LOADED_AT_2, **bs.RAW_2)
+    project.build(as_of=bs.LATER)
+    return project
+
+
+def test_late_event_renumbers_occurrences_incrementally(later):
+    win = later.contributions("e_win")
+    # occ_0 (2026-05-31) lands late before o1..o4: o0 #1, o1 #2, o2 #3 -> w_occ22 scores o1,
+    # w_occ23 scores o1 and o2
+    assert win[("c_occ", "w_occ22")] == (1, 1)
+    assert win[("c_occ", "w_occ23")] == (20, 2)
+    assert tag_scores(later, "e_win", "c_occ") == [("o1", 11.0), ("o2", 10.0)]
+
+
+def test_new_rule_matches_all_history_incrementally(later):
+    win = later.contributions("e_win")
+    # w_new (t_lb, 2 points, no window) is added with batch 2: the two old t_lb events score
+    assert win[("c_lb_edge", "w_new")] == (2, 1)
+    assert win[("c_lb_inside", "w_new")] == (2, 1)
+
+
+def test_band_entry_and_points_in_band_after_a_second_build(later):
+    rows = later.query("select contact_id, score, band, cast(band_entered_at as varchar), points_in_band "
+                       "from marts.fct_lead_scores where model_id = 'e_band' "
+                       "and contact_id in ('c_band_at', 'c_band_below', 'c_band_top') order by contact_id")
+    assert rows == [
+        # 10 -> 15 (t_bump +5), still mid: in the band since the first build, 15 - 10 = 5 points
+        ("c_band_at", 15.0, "mid", "2026-06-30 00:00:00", 5.0),
+        # 9.5 (low) -> 10 (mid): entered mid at the second build, 0 points since
+        ("c_band_below", 10.0, "mid", "2026-07-20 00:00:00", 0.0),
+        # unchanged 20 (high)
+        ("c_band_top", 20.0, "high", "2026-06-30 00:00:00", 0.0),
+    ]

@@ -46,8 +46,10 @@ PROJECT_PARTS = ["models", "macros", "tests", "seeds", "analyses", "scripts", "t
 COMPARISONS = {"<=": ("lte_to_lt", "<"), ">=": ("gte_to_gt", ">"), "<>": ("ne_to_eq", "="),
                "!=": ("ne_to_eq", "="), "<": ("lt_to_lte", "<="), ">": ("gt_to_gte", ">="),
                "=": ("eq_to_ne", "<>")}
-COUNTED = re.compile(r"\b(?:\w+\.)?(?:occurrence_number|occurrence_from|occurrence_to|lookback_days|"
-                     r"within_days_of_previous|within_days|age_days|interest_rank|band_rank|pick)\b")
+# A rule's day counts and occurrence bounds (the other side of such a comparison moving by one is
+# the same mutant; numbers written in the SQL get +1/-1 where they are compared with).
+COUNTED = re.compile(r"\b(?:\w+\.)?(?:occurrence_from|occurrence_to|lookback_days|"
+                     r"within_days_of_previous|within_days)\b")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -332,7 +334,10 @@ def run_tests(root: Path, mutant: Mutant | None, tests: list[str], timeout: floa
               type=click.Path(exists=True, file_okay=False, path_type=Path), help="The dbt project root.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the results as JSON here (default: target/mutate/report.json).")
-def mutate(jobs, only, mutant_ids, limit, all_files, list_only, tests, timeout, project_dir, report):
+@click.option("--check-allowlist", is_flag=True,
+              help="Also run the allow-listed mutants (to confirm they still survive); skipped by default.")
+def mutate(jobs, only, mutant_ids, limit, all_files, list_only, tests, timeout, project_dir, report,
+           check_allowlist):
     """Mutate the scoring SQL one change at a time and check the fast contract tests notice.
 
     Prints KILLED / SURVIVED / ALLOWED per mutant with file and line; exits 1 when a mutant
@@ -366,6 +371,10 @@ def mutate(jobs, only, mutant_ids, limit, all_files, list_only, tests, timeout, 
         click.echo(f"{len(mutants)} mutants in {len(files)} files")
         return
 
+    skipped = [] if check_allowlist else [m for m in mutants if allowed(m, entries)]
+    mutants = [m for m in mutants if m not in skipped]
+    for m in skipped:
+        click.echo(f"ALLOWED  {m.id}  (not run) {allowed(m, entries)['reason']}")
     workdir = root / "target" / "mutate"
     workdir.mkdir(parents=True, exist_ok=True)
     # every mutant copies this snapshot, so edits to the tree during a long run change nothing
@@ -373,13 +382,13 @@ def mutate(jobs, only, mutant_ids, limit, all_files, list_only, tests, timeout, 
     scratch_copy(root, snapshot)
     try:
         _run_all(snapshot, root, files, mutants, entries, tests, jobs, timeout, workdir, only, mutant_ids,
-                 limit, report)
+                 limit, report, skipped)
     finally:
         shutil.rmtree(snapshot, ignore_errors=True)
 
 
 def _run_all(snapshot, root, files, mutants, entries, tests, jobs, timeout, workdir, only, mutant_ids, limit,
-             report):
+             report, skipped):
     root_for_runs = snapshot
     started = time.monotonic()
     click.echo(f"baseline: {' '.join(tests)} on the unmutated project ...")
@@ -407,6 +416,10 @@ def _run_all(snapshot, root, files, mutants, entries, tests, jobs, timeout, work
             results.append({"id": m.id, "status": status, "line": m.line_text, "replacement": m.replacement,
                             "seconds": r["seconds"], "detail": detail})
 
+    for m in skipped:
+        results.append({"id": m.id, "status": "ALLOWED", "line": m.line_text, "replacement": m.replacement,
+                        "seconds": 0, "detail": "not run: " + allowed(m, entries)["reason"]})
+    mutants = mutants + skipped
     used = {e["id"] for e in entries for m in mutants if allowed(m, [e])}
     counts = {s: sum(1 for r in results if r["status"] == s) for s in ("KILLED", "SURVIVED", "ALLOWED")}
     killed_but_listed = [r["id"] for r in results if r["status"] == "KILLED" and
