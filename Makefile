@@ -60,3 +60,10 @@ x-education: $(VENV)/.installed
 
 clean:
 	rm -rf target logs $(DEMO_DIR) "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal" "$(LEAD_SCORING_DB:.duckdb=_read.duckdb)"
+
+# Mutation check of the scoring SQL against the fast contract tests (not part of `make test`;
+# docs/testing.md). E.g. make mutate MUTATE_ARGS="--jobs 2 --only int_lead_scores.sql".
+.PHONY: mutate
+MUTATE_ARGS ?= --jobs 2
+mutate: $(VENV)/.installed
+	$(VENV)/bin/lead-scoring mutate $(MUTATE_ARGS)

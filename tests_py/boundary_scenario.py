@@ -23,6 +23,7 @@ SEEDS = {
         model("e_clamp", floor=-5, cap=50),   # floor and cap
         model("e_num"),                       # numeric operators on equal values, between ends
         model("e_rank"),                      # rank tie-breaks
+        model("e_tie"),                       # two bands with the same min_score
     ],
     "attribute_rules": [
         attr("e_band", "bd_ten", "bcase", "equals", "ten", 10),
@@ -40,7 +41,11 @@ SEEDS = {
         attr("e_num", "n_eq", "company_size", "equals", "100", 1),
         attr("e_num", "n_neq", "company_size", "not_equals", "100", 1),
         attr("e_num", "n_between", "company_size", "between", "50|100", 1),
+        attr("e_num", "tx_contains", "job_title", "contains", "director", 1),
+        attr("e_num", "tx_starts", "job_title", "starts_with", "director", 1),
+        attr("e_num", "tx_ends", "job_title", "ends_with", "sales", 1),
         attr("e_rank", "rk_top", "rank_case", "is_not_null", None, 100),
+        attr("e_tie", "tb_pts", "bcase", "equals", "tie", 5),
     ],
     "behavior_rules": [
         beh("e_win", "w_asof", "t_asof", 1),
@@ -54,6 +59,9 @@ SEEDS = {
         beh("e_win", "w_max", "t_max", 5, max_points=10),
         beh("e_win", "w_max_neg", "t_maxn", -5, max_points=-10),
         beh("e_win", "w_tag", "t_tag", 1),
+        beh("e_win", "w_tags_null", "t_tagn", 1, "tags", "is_null"),
+        beh("e_win", "w_tags_nn", "t_tagn", 1, "tags", "is_not_null"),
+        beh("e_win", "w_tags_neq", "t_tagn", 1, "tags", "not_equals", "y"),
         beh("e_dec", "d_evt", "t_dec", 8),
         beh("e_band", "bd_bump", "t_bump", 5),
         beh("e_num", "nb_gt", "t_num", 1, "amount", "gt", "100"),
@@ -75,6 +83,7 @@ SEEDS = {
     "score_bands": [
         band("e_win", "base", 0), band("e_dec", "base", 0), band("e_num", "base", 0),
         band("e_rank", "base", 0),
+        band("e_tie", "base", 0), band("e_tie", "warm_b", 5), band("e_tie", "warm_a", 5),
         band("e_band", "low", 0), band("e_band", "mid", 10), band("e_band", "high", 20, True),
         band("e_clamp", "bottom", -5), band("e_clamp", "middle", 0), band("e_clamp", "top", 50, True),
     ],
@@ -111,6 +120,11 @@ CONTACTS = [
     contact("c_band_at", bcase="ten"), contact("c_band_below", bcase="below_ten"),
     contact("c_band_top", bcase="twenty"), contact("c_band_neg", bcase="negative"),
     contact("c_band_owned", bcase="twenty", owner_id="own"),
+    contact("c_band_tie", bcase="tie"),
+    # text operators where the value sits at the very start / end of the text
+    contact("c_txt", job_title="Director of Sales"),
+    # tags is_null / is_not_null / not_equals on events with and without tags
+    contact("c_tagn_none"), contact("c_tagn_some"),
     contact("c_cl_cap", ccase="cap"), contact("c_cl_over", ccase="over"),
     contact("c_cl_floor", ccase="floor"), contact("c_cl_under", ccase="under"),
     # numbers
@@ -182,6 +196,11 @@ INTERACTIONS = [
     ev("amt_100", "c_amt_100", "t_num", "2026-06-01 00:00:00", amount=100),
     ev("amt_200", "c_amt_200", "t_num", "2026-06-01 00:00:00", amount=200),
     ev("amt_99", "c_amt_99", "t_num", "2026-06-01 00:00:00", amount=99.5),
+    ev("tagn_none", "c_tagn_none", "t_tagn", "2026-06-01 00:00:00"),
+    ev("tagn_some", "c_tagn_some", "t_tagn", "2026-06-01 00:00:00", tags="x"),
+    # never identified: waits unscored, under every rule of its type
+    {"event_id": "anon_sent", "anonymous_id": "anon-1", "event_type": "t_sent", "occurred_at": "2026-06-01 00:00:00"},
+    {"event_id": "anon_lb", "anonymous_id": "anon-1", "event_type": "t_lb", "occurred_at": "2026-06-25 00:00:00"},
     ev("rk_a", "c_rk_a", "rk_ping", "2026-06-10 00:00:00"),
     ev("rk_b", "c_rk_b", "rk_ping", "2026-06-20 00:00:00"),
 ]

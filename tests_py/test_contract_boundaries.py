@@ -225,6 +225,31 @@ def test_numeric_event_conditions_on_equal_values(built, contact_id, expected):
     assert all(v == (1, 1) for v in got.values())
 
 
+def test_text_operators_at_the_start_and_end_of_the_value(built):
+    # 'director of sales': contains 'director' at position 1, starts with it, ends with 'sales'
+    assert set(rules_of(built.contributions("e_num"), "c_txt")) == {"tx_contains", "tx_starts", "tx_ends"}
+
+
+@pytest.mark.parametrize("contact_id, expected", [
+    ("c_tagn_none", {"w_tags_null"}),                # no tags: is_null; not_equals needs tags
+    ("c_tagn_some", {"w_tags_nn", "w_tags_neq"}),    # tags 'x': is_not_null; no tag equals 'y'
+])
+def test_tag_null_tests_and_not_equals_on_untagged_events(win, contact_id, expected):
+    assert {rule for rule in rules_of(win, contact_id) if rule.startswith("w_")} == expected
+
+
+def test_unidentified_events_score_nothing(built):
+    # anon_sent (t_sent, 29 days old, never answered) and anon_lb (t_lb, inside the lookback)
+    # have no contact: no rule scores them, for nobody
+    assert built.query("select count(*) from marts.fct_lead_score_contributions where contact_id is null") == [(0,)]
+    assert built.query("select count(*) from marts.fct_lead_scores where contact_id is null") == [(0,)]
+
+
+def test_bands_with_the_same_min_score_pick_the_first_by_name(built):
+    # warm_a and warm_b both start at 5 (the contract is silent; docs/rules.md: first by name)
+    assert built.scores("e_tie")["c_band_tie"] == (5, 0, 5, "warm_a", False)
+
+
 # --- rank -------------------------------------------------------------------------------------
 
 def test_rank_ties_break_on_latest_activity_desc_then_contact_id_asc(built):
@@ -271,6 +296,8 @@ def test_new_rule_matches_all_history_incrementally(later):
     # w_new (t_lb, 2 points, no window) is added with batch 2: the two old t_lb events score
     assert win[("c_lb_edge", "w_new")] == (2, 1)
     assert win[("c_lb_inside", "w_new")] == (2, 1)
+    # the unidentified anon_lb matches the new rule's condition but has nobody to score for
+    assert later.query("select count(*) from marts.fct_lead_score_contributions where contact_id is null") == [(0,)]
 
 
 def test_band_entry_and_points_in_band_after_a_second_build(later):
