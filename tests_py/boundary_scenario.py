@@ -24,6 +24,8 @@ SEEDS = {
         model("e_num"),                       # numeric operators on equal values, between ends
         model("e_rank"),                      # rank tie-breaks
         model("e_tie"),                       # two bands with the same min_score
+        model("e_pos_floor", floor=1),        # a floor above, and a cap below, the score 0
+        model("e_neg_cap", cap=-1),         # of a contact without any contribution
     ],
     "attribute_rules": [
         attr("e_band", "bd_ten", "bcase", "equals", "ten", 10),
@@ -83,7 +85,7 @@ SEEDS = {
     "score_bands": [
         band("e_win", "base", 0), band("e_dec", "base", 0), band("e_num", "base", 0),
         band("e_rank", "base", 0),
-        band("e_tie", "base", 0), band("e_tie", "warm_b", 5), band("e_tie", "warm_a", 5),
+        band("e_tie", "base", 0), band("e_pos_floor", "base", 0), band("e_neg_cap", "base", 0), band("e_tie", "warm_b", 5), band("e_tie", "warm_a", 5),
         band("e_band", "low", 0), band("e_band", "mid", 10), band("e_band", "high", 20, True),
         band("e_clamp", "bottom", -5), band("e_clamp", "middle", 0), band("e_clamp", "top", 50, True),
     ],

@@ -202,6 +202,13 @@ def test_score_at_floor_and_cap(built):
     assert scores["c_asof_at"] == (0, 0, 0, "middle", False)
 
 
+def test_floor_and_cap_apply_to_contacts_without_any_contribution(built):
+    # c_nac_late has no contribution in any model: fit 0 + engagement 0 = 0, raised to the
+    # floor 1 of e_pos_floor and lowered to the cap -1 of e_neg_cap (below every band: lowest)
+    assert built.scores("e_pos_floor")["c_nac_late"] == (0, 0, 1, "base", False)
+    assert built.scores("e_neg_cap")["c_nac_late"] == (0, 0, -1, "base", False)
+
+
 # --- numeric operators ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("contact_id, expected", [

@@ -153,13 +153,24 @@ def _edits(text: str, mask: list[bool]):
     def line_before(pos: int) -> str:
         return text[text.rfind("\n", 0, pos) + 1:pos]
 
+    def in_join_key(pos: int) -> bool:
+        # `=` / `and` in a join's ON clause: `<>` or `or` there multiplies rows and fails every
+        # test at once, so those mutants only cost time (range comparisons in ON are mutated)
+        clause = None
+        for k in re.finditer(r"\b(on|where|when|then|else|select|having|case|from|join)\b", text[:pos],
+                             flags=re.IGNORECASE):
+            if mask[k.start()]:
+                clause = k.group().lower()
+        return clause == "on"
+
     # comparisons (two-character operators first; '=' of '==' / '=>' is not SQL here)
     for m in re.finditer(r"<=|>=|<>|!=|<|>|=", text):
         a, b = m.span()
         if not plain(a, b) or text[b:b + 1] in "=>" or text[a - 1:a] in "=<>!":
             continue
         kind, new = COMPARISONS[m.group()]
-        yield a, b, new, kind
+        if not (m.group() == "=" and in_join_key(a)):
+            yield a, b, new, kind
         # +1 / -1 on a number compared with (occurrence numbers, ranks, day counts)
         lit = re.match(r"\s*(-?\d+(?:\.\d+)?)\b", text[b:])
         if lit and plain(b, b + lit.end()):
@@ -186,6 +197,8 @@ def _edits(text: str, mask: list[bool]):
         if not plain(a, b):
             continue
         word = m.group().lower()
+        if word == "and" and in_join_key(a):
+            continue
         if word == "and" and re.search(r"\bbetween\b(?!.*\b(and|or)\b)", line_before(a), flags=re.IGNORECASE):
             continue
         yield (a, b, "or", "and_to_or") if word == "and" else (a, b, "and", "or_to_and")
@@ -250,9 +263,11 @@ def scope_files(root: Path, all_files: bool, only: tuple[str, ...]) -> list[str]
     files = sorted(str(p.relative_to(root)) for d in ("models", "macros") for p in (root / d).rglob("*.sql"))
     if not all_files:
         files = [f for f in files if any(fnmatch.fnmatch(f, pattern) for pattern in DEFAULT_SCOPE)]
-    if only:
-        files = [f for f in files if any(o == f or fnmatch.fnmatch(f, o) or f.endswith("/" + o) or o in f
-                                         for o in only)]
+    if only:  # in the order given, so the files that matter most can run first
+        def rank(f: str) -> int | None:
+            return next((i for i, o in enumerate(only)
+                         if o == f or fnmatch.fnmatch(f, o) or f.endswith("/" + o) or o in f), None)
+        files = sorted((f for f in files if rank(f) is not None), key=lambda f: (rank(f), f))
     return files
 
 
