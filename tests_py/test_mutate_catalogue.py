@@ -9,19 +9,25 @@ from click.testing import CliRunner
 from conftest import REPO
 from lead_scoring import mutate as mt
 
+
 @pytest.fixture(scope="module")
+
+
 def mutants() -> list[mt.Mutant]:
     return mt.scan(REPO, mt.scope_files(REPO, False, ()))
+
 
 def find(mutants, path_end, kind, line_contains):
     hits = [m for m in mutants if m.path.endswith(path_end) and m.kind == kind and line_contains in m.line_text]
     assert hits, f"no {kind} mutant of '{line_contains}' in {path_end}"
     return hits
 
+
 def test_ids_are_unique_and_the_scan_deterministic(mutants):
     ids = [m.id for m in mutants]
     assert len(ids) == len(set(ids))
     assert ids == [m.id for m in mt.scan(REPO, mt.scope_files(REPO, False, ()))]
+
 
 def test_the_five_boundary_mutants_of_issue_20_are_in_the_catalogue(mutants):
     # lookback < -> <=; within_days_of_previous <= -> <; band min_score <= -> <;
@@ -35,6 +41,7 @@ def test_the_five_boundary_mutants_of_issue_20_are_in_the_catalogue(mutants):
         original = (REPO / m.path).read_text()
         assert original[m.start:m.end] in ("<", "<=") and m.replacement in ("<", "<=")
 
+
 def test_strings_comments_and_jinja_are_not_mutated(tmp_path):
     sql = ("-- a < b and not c\n"
            "{# x = y #}\n"
@@ -45,6 +52,7 @@ def test_strings_comments_and_jinja_are_not_mutated(tmp_path):
     found = mt.scan(tmp_path, ["models/m.sql"])
     assert [(m.line, m.kind) for m in found] == [(4, "lte_to_lt")]
     assert found[0].apply(sql).endswith("where a < b\n")
+
 
 def test_window_order_coalesce_and_rank_mutants(tmp_path):
     sql = ("select coalesce(f(a, b), 0) as x,\n"
@@ -61,11 +69,13 @@ def test_window_order_coalesce_and_rank_mutants(tmp_path):
     assert "where n = 0" in applied["models/m.sql:3:minus_1#1"]
     assert "where n <> 1" in applied["models/m.sql:3:eq_to_ne#1"]
 
+
 def test_every_allow_list_entry_matches_a_mutant_and_has_a_reason(mutants):
     entries = mt.load_allowlist(REPO / mt.ALLOWLIST)
     assert entries
     for entry in entries:
         assert any(mt.allowed(m, [entry]) for m in mutants), f"stale allow-list entry {entry['id']}"
+
 
 def test_cli_rejects_bad_input_with_one_line(tmp_path):
     runner = CliRunner()
