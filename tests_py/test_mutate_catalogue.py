@@ -11,8 +11,6 @@ from lead_scoring import mutate as mt
 
 
 @pytest.fixture(scope="module")
-
-
 def mutants() -> list[mt.Mutant]:
     return mt.scan(REPO, mt.scope_files(REPO, False, ()))
 
