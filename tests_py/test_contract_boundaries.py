@@ -233,8 +233,10 @@ def test_numeric_event_conditions_on_equal_values(built, contact_id, expected):
 
 
 def test_text_operators_at_the_start_and_end_of_the_value(built):
-    # 'director of sales': contains 'director' at position 1, starts with it, ends with 'sales'
-    assert set(rules_of(built.contributions("e_num"), "c_txt")) == {"tx_contains", "tx_starts", "tx_ends"}
+    # 'director of sales': contains 'director' at position 1, starts with it, ends with 'sales';
+    # it is the first item of 'director of sales|cto' (in, not not_in) and not in 'cto|ceo'
+    assert set(rules_of(built.contributions("e_num"), "c_txt")) == {"tx_contains", "tx_starts", "tx_ends", "tx_in",
+                                                                    "tx_not_in_other"}
 
 
 @pytest.mark.parametrize("contact_id, expected", [
