@@ -80,3 +80,10 @@ $(VENV)/.browser-installed: requirements-browser.txt $(VENV)/.installed
 
 test-browser: $(VENV)/.browser-installed
 	$(PY) -m pytest -q tests_browser
+
+# Mutation check of the scoring SQL against the fast contract tests (not part of `make test`;
+# docs/testing.md). E.g. make mutate MUTATE_ARGS="--jobs 2 --only int_lead_scores.sql".
+.PHONY: mutate
+MUTATE_ARGS ?= --jobs 2
+mutate: $(VENV)/.installed
+	$(VENV)/bin/lead-scoring mutate $(MUTATE_ARGS)

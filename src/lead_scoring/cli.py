@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from lead_scoring.dashboard_cli import dashboard
+from lead_scoring.mutate import mutate
 from lead_scoring.study import study
 from lead_scoring.sync.cli import sync
 
@@ -17,5 +18,5 @@ def main() -> None:
     """
 
 
-for command in (dashboard, study, sync):
+for command in (dashboard, mutate, study, sync):
     main.add_command(command)
