@@ -34,7 +34,7 @@ def test_the_five_boundary_mutants_of_issue_20_are_in_the_catalogue(mutants):
     repeat = find(mutants, "int_behavior_scored_events.sql", "lte_to_lt", "<= rules.within_days_of_previous")
     bands = find(mutants, "rule_condition.sql", "lte_to_lt", "then 0 else 1 end")
     response = find(mutants, "int_absence_contributions.sql", "lte_to_lt", "'response.occurred_at') }} <= rules.within_days")
-    created = find(mutants, "int_absence_contributions.sql", "lte_to_lt", "on rules.within_days <= contacts.age_days")
+    created = find(mutants, "int_absence_contributions.sql", "lte_to_lt", "rules.within_days <= contacts.age_days")
     for m in [*lookback, *repeat, *bands, *response, *created]:
         original = (REPO / m.path).read_text()
         assert original[m.start:m.end] in ("<", "<=") and m.replacement in ("<", "<=")
