@@ -17,7 +17,7 @@ conversion. Writes into DIR, for scripts/load_raw.py:
   lifecycle, resource (when present) and any other event attribute.
 - conversions.csv: the first outcome activity of the trace (--won / --lost activities):
   'won' or 'lost' at its time.
-- rejected_traces.csv: traces that could not be imported (no id, an event without activity or
+- _rejected_traces.csv: traces that could not be imported (no id, an event without activity or
   with a missing or unparseable timestamp, ...), with their id (or position) and the reason.
   They are reported on stderr too; --strict turns any of them into a failure.
 
@@ -220,7 +220,9 @@ def read_log(path: Path, args) -> Tables:
 def write(out: Path, tables: Tables) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for table, columns in TABLE_COLUMNS.items():
-        with (out / f"{table}.csv").open("w", newline="") as fh:
+        # the report of rejected traces starts with _, which the raw loader skips by rule
+        name = f"_{table}.csv" if table == "rejected_traces" else f"{table}.csv"
+        with (out / name).open("w", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
             writer.writeheader()
             writer.writerows(tables.rows[table])
@@ -263,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     for reject in rows["rejected_traces"]:
         print(f"import_xes: trace {reject['trace']} rejected: {reject['reason']}", file=sys.stderr)
     if rows["rejected_traces"] and args.strict:
-        print(f"import_xes: {len(rows['rejected_traces'])} malformed trace(s); see {args.out}/rejected_traces.csv",
+        print(f"import_xes: {len(rows['rejected_traces'])} malformed trace(s); see {args.out}/_rejected_traces.csv",
               file=sys.stderr)
         return 1
     return 0

@@ -130,10 +130,10 @@ def test_xes_importer_command_line(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "trace B2 rejected: event 2 (A_PARTLYSUBMITTED) has no time:timestamp" in captured.err
     assert "2 traces, 6 behaviour events, 5 outcome events left out, 2 outcomes (1 won)" in captured.out
-    with (out / "rejected_traces.csv").open() as fh:
+    with (out / "_rejected_traces.csv").open() as fh:
         assert [r["trace"] for r in csv.DictReader(fh)] == ["B2", "#3 (no id)"]
     assert import_xes.main(["--xes", str(path), "--out", str(out), "--strict"]) == 1
-    # the loader takes the files as they are (rejected_traces.csv is no raw table)
+    # the loader takes the files as they are (it skips _rejected_traces.csv, a side file)
     project = Project(tmp_path / "project")
     from load_raw import load_directory
     counts = load_directory(project.db, out, "2012-03-15 00:00:00")
