@@ -17,7 +17,8 @@ with rules as (
         within_days_of_previous,
         {{ lead_scoring.clean_text('description') }} as description,
         coalesce(is_active, false) as is_active,
-        {%- set group_id = lead_scoring.optional_column(lead_scoring.rule_seed('behavior_rules'), 'group_id', dbt.type_string()) %}
+        {%- set group_id = lead_scoring.optional_column(
+        lead_scoring.rule_seed('behavior_rules'), 'group_id', dbt.type_string()) %}
         {{ lead_scoring.clean_text(group_id) }} as group_id
     from {{ lead_scoring.rule_seed('behavior_rules') }}
 )
