@@ -111,7 +111,9 @@ class ScratchBuild:
             env["LEAD_SCORING_THREADS"] = str(self.threads)
         cmd = [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(self.project),
                "--quiet", "--vars", json.dumps({**(extra_vars or {}), "as_of": as_of})]
-        cmd += ["--select", *(f"+{model}" for model in select or REPORTS)]
+        # cautious: a test runs only when all it reads is selected (reset_event_types_in_use
+        # reads stg_raw__interactions, which every selection holds, and a model it may not)
+        cmd += ["--select", *(f"+{model}" for model in select or REPORTS), "--indirect-selection", "cautious"]
         # raw data quality is the warehouse's concern, and that test reads every base model
         cmd += ["--exclude", "rejected_share_per_batch"]
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
