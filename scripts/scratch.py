@@ -48,15 +48,27 @@ def read_seeds(directory: Path) -> dict[str, list[dict]]:
     return seeds
 
 
+OPTIONAL_COLUMNS = {
+    "scoring_models": ["reset_event_types"],
+    "attribute_rules": ["group_id"],
+    "behavior_rules": ["group_id"],
+    "absence_rules": ["group_id"],
+    "score_bands": ["min_fit_score"],
+}
+
+
 def write_seeds(directory: Path, seeds: dict[str, list[dict]]) -> None:
     """Write rule seeds in the contract's format (every file, header first, all SEED_FILES)."""
     directory.mkdir(parents=True, exist_ok=True)
     for name in SEED_FILES:
+        rows = seeds.get(name, [])
         columns = seed_columns(name)
+        # optional columns (docs/rules.md) the shipped seed leaves out are kept when rows use them
+        columns += [c for c in OPTIONAL_COLUMNS.get(name, []) if c not in columns and any(c in r for r in rows)]
         with (directory / f"{name}.csv").open("w", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(columns)
-            for row in seeds.get(name, []):
+            for row in rows:
                 unknown = set(row) - set(columns)
                 if unknown:
                     raise ValueError(f"{name}.csv: unknown columns {sorted(unknown)}")
