@@ -34,6 +34,7 @@ build: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	LEAD_SCORING_DB=$(CURDIR)/target/lint.duckdb $(VENV)/bin/sqlfluff lint models --disable-progress-bar --processes 2
+	DBT=$(CURDIR)/$(DBT) PYTHON=$(CURDIR)/$(PY) checks/evaluator/run.sh
 
 test: $(VENV)/.installed lint
 	$(PY) -m pytest -q tests_py

@@ -1,6 +1,3 @@
--- Every rule seed is a parent, so a failed seed validation test stops this model and all
--- scoring after it (dbt build runs a node only after its parents' tests pass).
--- depends_on: {{ lead_scoring.all_rule_seeds() }}
 select
     {{ lead_scoring.clean_text('model_id') }} as model_id,
     {{ lead_scoring.clean_text('tier') }} as tier,
