@@ -1,20 +1,10 @@
 {{ config(materialized='view') }}
 
--- Raw rows that cannot be used, with the reason and their original values. Nothing is
--- dropped silently: every raw row is either used (possibly superseded by a newer version)
--- or listed here.
-{%- set tables = {
-    'contacts': 'contact_id', 'contact_attributes': 'contact_id', 'accounts': 'account_id',
-    'interactions': 'event_id', 'identities': 'anonymous_id', 'conversions': 'conversion_id'} %}
-
-{% for table, id_column in tables.items() %}
+-- Raw rows that cannot be used, with the reason and their original values.
 select
-    {{ lead_scoring.quoted(table) }} as source_table,
-    {{ id_column }} as record_id,
-    rejection_reason as reason,
+    source_table,
+    record_id,
+    reason,
     loaded_at,
     raw_values
-from {{ ref('base_raw__' ~ table) }}
-where rejection_reason is not null
-{% if not loop.last %}union all{% endif %}
-{% endfor %}
+from {{ ref('stg_raw__rejected_rows') }}

@@ -27,7 +27,5 @@ select
     cast(0 as {{ dbt.type_bigint() }}) as event_count,
     cast(null as {{ dbt.type_timestamp() }}) as first_occurred_at,
     cast(null as {{ dbt.type_timestamp() }}) as last_occurred_at
--- the map is this report's parent even with no adapter on, so it is never a root of the DAG
-from {{ ref('event_type_map') }}
 where 1 = 0
 {%- endfor %}

@@ -10,7 +10,7 @@ with ranked as (
         rank() over (partition by model_id order by score)
         + (count(*) over (partition by model_id, score) - 1) / 2.0 as score_rank_avg,
         row_number() over (partition by model_id order by score_rank) as position
-    from {{ ref('int_evaluated_lead_scores') }}
+    from {{ ref('fct_evaluated_lead_scores') }}
 ),
 
 totals as (

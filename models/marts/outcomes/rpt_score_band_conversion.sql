@@ -19,7 +19,7 @@ per_band as (
         count(*) as leads,
         sum(case when is_won then 1 else 0 end) as won,
         {{ lead_scoring.median('days_to_won') }} as median_days_to_won
-    from {{ ref('int_evaluated_lead_scores') }}
+    from {{ ref('fct_evaluated_lead_scores') }}
     group by model_id, band
 )
 

@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 -- The scores of the leads evaluated at as_of, with what happened after it: the one input of
 -- the outcome reports that judge scores and bands.
 select
