@@ -10,7 +10,6 @@ copy. Holds the build lock throughout, so no other build interleaves.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from datetime import datetime, timedelta
@@ -19,7 +18,7 @@ import click
 
 from lead_scoring import config
 from lead_scoring.building import build
-from lead_scoring.building.lock import BUSY_EXIT, BuildLock
+from lead_scoring.building.lock import BUSY_EXIT, acquire
 from lead_scoring.building.publish import release_dbt_duckdb
 from lead_scoring.commands import CONTEXT, run
 
@@ -69,12 +68,8 @@ def backfill(start: datetime, end: datetime, step: timedelta, final_as_of: str |
 def run_backfill(start: datetime, end: datetime, step: timedelta, final_as_of: str | None,
                  no_final_build: bool) -> int:
     db = config.database_path()
-    os.environ["LEAD_SCORING_DB"] = str(db)
-    os.environ.setdefault("DBT_PROFILES_DIR", str(config.project_dir()))
-    try:
-        lock = BuildLock(db).__enter__()
-    except SystemExit as exc:
-        print(exc, file=sys.stderr)
+    lock = acquire(db)
+    if lock is None:
         return BUSY_EXIT
     try:
         def dbt(*cli: str) -> bool:

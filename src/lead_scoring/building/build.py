@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import click
 import duckdb
 
 from lead_scoring import config
-from lead_scoring.building.lock import BUSY_EXIT, BuildLock
+from lead_scoring.building.lock import BUSY_EXIT, BuildLock, acquire  # noqa: F401 (BuildLock: old name)
 from lead_scoring.building.publish import (  # noqa: F401 (the old scripts/build.py names)
     PRIVATE_MODE, PUBLISHED_SCHEMAS, copy_access, current_umask, publish, published_fingerprint,
     release_dbt_duckdb, remove_stale_copies)
@@ -134,12 +133,8 @@ def run_build(argv: list[str], force: bool = False) -> int:
     """dbt build with these arguments under the build lock, then publish; the exit code."""
     check_vars(argv)
     db = database_path()
-    os.environ["LEAD_SCORING_DB"] = str(db)
-    os.environ.setdefault("DBT_PROFILES_DIR", str(config.project_dir()))
-    try:
-        lock = BuildLock(db).__enter__()
-    except SystemExit as exc:
-        print(exc, file=sys.stderr)
+    lock = acquire(db)
+    if lock is None:
         return BUSY_EXIT
     try:
         target = read_copy_path(db)

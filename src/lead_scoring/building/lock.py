@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
+
+from lead_scoring.config import project_dir
 
 # A second build on the same database exits with this code (EX_TEMPFAIL) and changes nothing.
 BUSY_EXIT = 75
@@ -38,3 +41,14 @@ class BuildLock:
         self.handle.truncate()
         fcntl.flock(self.handle, fcntl.LOCK_UN)
         self.handle.close()
+
+
+def acquire(db: Path) -> BuildLock | None:
+    """dbt pointed at db and the build lock held; None (the reason on stderr) when another build has it."""
+    os.environ["LEAD_SCORING_DB"] = str(db)
+    os.environ.setdefault("DBT_PROFILES_DIR", str(project_dir()))
+    try:
+        return BuildLock(db).__enter__()
+    except SystemExit as exc:
+        print(exc, file=sys.stderr)
+        return None
