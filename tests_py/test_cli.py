@@ -110,3 +110,23 @@ def test_old_script_path_runs_the_command(tmp_path):
     helped = subprocess.run([sys.executable, str(REPO / "scripts" / "build.py"), "--help"],
                             capture_output=True, text=True)
     assert helped.returncode == 0 and "Example: lead-scoring build" in helped.stdout
+
+
+def test_progress_shows_only_on_a_terminal():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from lead_scoring.progress import progress
+
+    piped = Console(file=StringIO(), force_terminal=False)
+    with progress("loading", total=2, console=piped) as bar:
+        bar.advance()
+        bar.advance()
+    assert piped.file.getvalue() == ""
+    terminal = Console(file=StringIO(), force_terminal=True, width=100)
+    with progress("loading", total=2, console=terminal) as bar:
+        bar.update(description="loading contacts.csv")
+        bar.advance()
+        bar.advance()
+    assert "loading contacts.csv" in terminal.file.getvalue() and "2/2" in terminal.file.getvalue()
