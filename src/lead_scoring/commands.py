@@ -17,7 +17,10 @@ def run(command: click.Command, argv: list[str] | None = None, prog_name: str | 
     try:
         command.main(args=argv, prog_name=prog_name or command.name, standalone_mode=True)
     except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if isinstance(exc.code, int) or exc.code is None:
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)   # SystemExit("reason"), as the interpreter would print it
+        return 1
     return 0
 
 
