@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 DBT := $(VENV)/bin/dbt
+# The project's one command-line tool (src/lead_scoring, `lead-scoring --help`)
+CLI := $(VENV)/bin/lead-scoring
 export LEAD_SCORING_DB ?= $(CURDIR)/lead_scoring.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 DEMO_DIR := demo_data
@@ -20,17 +22,17 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 demo: $(VENV)/.installed
 	rm -f "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal"
 	rm -f "$(LEAD_SCORING_DB:.duckdb=_read.duckdb)"
-	$(PY) scripts/generate_demo_data.py --out $(DEMO_DIR) --contacts $(DEMO_CONTACTS) --events $(DEMO_EVENTS) --seed 42 --batches 2
+	$(CLI) demo-data --out $(DEMO_DIR) --contacts $(DEMO_CONTACTS) --events $(DEMO_EVENTS) --seed 42 --batches 2
 	@echo "== batch 1, scored as of 2026-05-31"
-	$(PY) scripts/load_raw.py $(DEMO_DIR)/batch_1
-	$(PY) scripts/build.py --quiet --vars '{as_of: "2026-05-31 00:00:00"}'
+	$(CLI) load $(DEMO_DIR)/batch_1
+	$(CLI) build --quiet --vars '{as_of: "2026-05-31 00:00:00"}'
 	@echo "== batch 2 (late events, replays, identities, updates), incremental build as of 2026-06-30"
-	$(PY) scripts/load_raw.py $(DEMO_DIR)/batch_2
-	$(PY) scripts/build.py --quiet --vars '{as_of: "2026-06-30 00:00:00"}'
-	$(PY) scripts/show_top_leads.py --limit 10
+	$(CLI) load $(DEMO_DIR)/batch_2
+	$(CLI) build --quiet --vars '{as_of: "2026-06-30 00:00:00"}'
+	$(CLI) top --limit 10
 
 build: $(VENV)/.installed
-	$(PY) scripts/build.py
+	$(CLI) build
 
 lint: $(VENV)/.installed
 	LEAD_SCORING_DB=$(CURDIR)/target/lint.duckdb $(VENV)/bin/sqlfluff lint models --disable-progress-bar --processes 2
@@ -49,15 +51,15 @@ test-spark: $(VENV)/.spark-installed
 	$(PY) -m pytest -q tests_spark
 
 bench: $(VENV)/.installed
-	$(PY) scripts/benchmark.py --contacts 20000 --events 400000 --runs 3
+	$(CLI) bench --contacts 20000 --events 400000 --runs 3
 
 # Calibrate points for the demo's b2b_general model from wins after 2026-05-31 (run `make demo` first).
 calibrate-demo: $(VENV)/.installed
-	$(PY) scripts/calibrate.py --as-of "2026-05-31 00:00:00" --model b2b_general --out target/calibration
+	$(CLI) calibrate --as-of "2026-05-31 00:00:00" --model b2b_general --out target/calibration
 
 # The real-data study of docs/calibration.md: import X Education, calibrate with 5-fold CV, score.
 x-education: $(VENV)/.installed
-	$(PY) scripts/x_education_study.py
+	$(CLI) study x-education
 
 # Behaviour scoring on the BPI Challenge 2012 event log (docs/calibration.md): import, calibrate, compare.
 .PHONY: bpic2012

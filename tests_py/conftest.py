@@ -16,8 +16,8 @@ from dbt.cli.main import dbtRunner
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 
-from load_raw import load_directory  # noqa: E402
-from raw_schema import RAW_TABLES  # noqa: E402
+from lead_scoring.loading.loader import load_directory  # noqa: E402
+from lead_scoring.loading.raw_schema import RAW_TABLES  # noqa: E402
 
 AS_OF = "2026-06-30 00:00:00"
 SEED_COLUMNS = {

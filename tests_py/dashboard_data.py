@@ -23,9 +23,8 @@ def _conftest():
 
 
 def publish(project, target: Path) -> Path:
-    """scripts/build.py's publish(): a new file swapped in with os.replace."""
-    sys.path.insert(0, str(REPO / "scripts"))
-    from build import publish as build_publish
+    """`lead-scoring build`'s publish(): a new file swapped in with os.replace."""
+    from lead_scoring.building.publish import publish as build_publish
 
     build_publish(Path(project.db), target)
     return target
@@ -35,11 +34,11 @@ def demo_project(root: Path, contacts: int = 300, events: int = 9000):
     """The demo generator's data in two batches, built as of 2026-05-31 and 2026-06-30."""
     harness = _conftest()
     data = root / "data"
-    subprocess.run([sys.executable, str(REPO / "scripts" / "generate_demo_data.py"), "--out", str(data),
+    subprocess.run([sys.executable, "-m", "lead_scoring", "demo-data", "--out", str(data),
                     "--contacts", str(contacts), "--events", str(events), "--batches", "2", "--seed", "7"],
                    check=True, capture_output=True)
     project = harness.Project(root / "project")
-    from load_raw import load_directory
+    from lead_scoring.loading.loader import load_directory
 
     load_directory(project.db, data / "batch_1", "2026-06-01 00:00:00")
     project.build(as_of=AS_OF_1)
@@ -52,7 +51,7 @@ def empty_project(root: Path):
     """The demo rules and no data at all: every raw table exists and is empty."""
     harness = _conftest()
     project = harness.Project(root / "project")
-    from load_raw import load_directory
+    from lead_scoring.loading.loader import load_directory
 
     (root / "empty").mkdir()
     load_directory(project.db, root / "empty", "2026-06-01 00:00:00")

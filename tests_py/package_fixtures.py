@@ -14,7 +14,7 @@ sys.path.insert(0, str(HERE.parent / "scripts"))
 
 import scenario  # noqa: E402
 from conftest import SEED_COLUMNS, write_csv  # noqa: E402
-from raw_schema import RAW_TABLES  # noqa: E402
+from lead_scoring.loading.raw_schema import RAW_TABLES  # noqa: E402
 
 INTEGRATION = HERE.parent / "integration_tests"
 # contract table -> the host's table (integration_tests/dbt_project.yml vars)

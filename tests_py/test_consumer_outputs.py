@@ -111,7 +111,7 @@ def test_history_survives_full_refresh_and_reruns(lifecycle):
 def test_backfill_rebuilds_past_history(lifecycle, tmp_path):
     project = lifecycle[0].clone(tmp_path / "backfill")
     env = {"LEAD_SCORING_DB": project.db, "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, str(project.root / "scripts" / "backfill_history.py"), "--from",
+    proc = subprocess.run([sys.executable, "-m", "lead_scoring", "--project-dir", str(project.root), "backfill", "--from",
                            "2026-06-01", "--to", "2026-06-29", "--step", "7d", "--final-as-of", "2026-06-30"],
                           env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr + proc.stdout
@@ -251,7 +251,7 @@ class CrmServer:
 
 
 def export(*args):
-    return subprocess.run([sys.executable, str(REPO / "scripts" / "export_crm_changes.py"), *args],
+    return subprocess.run([sys.executable, "-m", "lead_scoring", "export", *args],
                           capture_output=True, text=True, timeout=120)
 
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build import publish
+from lead_scoring.building.publish import publish
 from conftest import Project
 from fake_crm import FakeCrm
 from scenario import band, beh, contact, ev, model

@@ -19,10 +19,10 @@ AS_OF_2 = "2026-06-30 00:00:00"
 def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     data = root / "data"
-    subprocess.run([sys.executable, str(REPO / "scripts" / "generate_demo_data.py"), "--out", str(data),
+    subprocess.run([sys.executable, "-m", "lead_scoring", "demo-data", "--out", str(data),
                     "--contacts", "400", "--events", "12000", "--batches", "2", "--seed", "7"], check=True)
     project = Project(root / "project")
-    from load_raw import load_directory
+    from lead_scoring.loading.loader import load_directory
     load_directory(project.db, data / "batch_1", "2026-06-01 00:00:00")
     project.build(as_of=AS_OF_1)
     load_directory(project.db, data / "batch_2", "2026-07-01 00:00:00")

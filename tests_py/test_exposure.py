@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import duckdb
 
-from build import publish
+from lead_scoring.building.publish import publish
 from conftest import REPO, Project
 from scenario import band, beh, contact, ev, model
 from test_consumer_outputs import make_crm_db
@@ -64,7 +64,7 @@ def test_publish_removes_temp_files_of_a_publish_that_died(tmp_path):
 
 
 def export(*args, env=None):
-    return subprocess.run([sys.executable, str(REPO / "scripts" / "export_crm_changes.py"), *args],
+    return subprocess.run([sys.executable, "-m", "lead_scoring", "export", *args],
                           capture_output=True, text=True, timeout=120, env=env)
 
 
@@ -143,7 +143,7 @@ SEEDS = {
 def run_build(project: Project, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "LEAD_SCORING_DB": project.db}
     env.pop("LEAD_SCORING_READ_DB", None)
-    return subprocess.run([sys.executable, str(project.root / "scripts" / "build.py"), "--quiet", *args,
+    return subprocess.run([sys.executable, "-m", "lead_scoring", "--project-dir", str(project.root), "build", "--quiet", *args,
                            "--vars", json.dumps({"as_of": "2026-06-30 00:00:00"})],
                           env=env, capture_output=True, text=True, timeout=600)
 

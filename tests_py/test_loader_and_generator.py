@@ -1,4 +1,4 @@
-"""scripts/load_raw.py and scripts/generate_demo_data.py."""
+"""`lead-scoring load` and `lead-scoring demo-data` (lead_scoring/loading)."""
 from __future__ import annotations
 
 import hashlib
@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from conftest import REPO, write_csv
-from load_raw import LoadError, load_directory
-from raw_schema import RAW_TABLES
+from lead_scoring.loading.loader import LoadError, load_directory
+from lead_scoring.loading.raw_schema import RAW_TABLES
 
 
 def table_counts(db):
@@ -69,7 +69,7 @@ def test_cli_exit_code_and_message(tmp_path):
     batch = tmp_path / "b1"
     write_csv(batch / "identities.csv", ["anonymous_id", "contact_id", "identified_at"],
               [{"anonymous_id": "a", "contact_id": "c", "identified_at": "yesterday"}])
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "load_raw.py"), str(batch), "--db",
+    proc = subprocess.run([sys.executable, "-m", "lead_scoring", "load", str(batch), "--db",
                            str(tmp_path / "w.duckdb")], capture_output=True, text=True)
     assert proc.returncode == 1
     assert "identities.csv: column identified_at, row 1" in proc.stderr and "nothing loaded" in proc.stderr
@@ -85,7 +85,7 @@ def _digest(directory):
 
 def test_generator_is_deterministic_and_realistic(tmp_path):
     def generate(out, seed):
-        subprocess.run([sys.executable, str(REPO / "scripts" / "generate_demo_data.py"), "--out", str(out),
+        subprocess.run([sys.executable, "-m", "lead_scoring", "demo-data", "--out", str(out),
                         "--contacts", "300", "--events", "6000", "--batches", "2", "--seed", str(seed),
                         "--format", "csv"], check=True, capture_output=True)
     generate(tmp_path / "a", 1)

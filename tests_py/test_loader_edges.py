@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import REPO, Project, write_csv
-from load_raw import LoadError, load_directory
-from raw_schema import RAW_TABLES
+from lead_scoring.loading.loader import LoadError, load_directory
+from lead_scoring.loading.raw_schema import RAW_TABLES
 from scenario import band, beh, contact, ev, model
 
 SEEDS = {
@@ -185,7 +185,7 @@ def test_a_quote_in_a_column_name_is_a_one_line_refusal(tmp_path):
     batch = tmp_path / "batch"
     batch.mkdir()
     (batch / "interactions.csv").write_text('event_id,event_type,occurred_at,"we""ird"\ne1,page_view,2026-06-01,x\n')
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "load_raw.py"), str(batch),
+    result = subprocess.run([sys.executable, "-m", "lead_scoring", "load", str(batch),
                              "--db", str(tmp_path / "w.duckdb")], capture_output=True, text=True)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
@@ -204,7 +204,7 @@ def test_duplicate_ids_within_a_batch_are_reported_with_the_rule(tmp_path):
         ev("one", "c1", "page_view", "2026-06-03 00:00:00"),
     ])
     write_batch(batch, "contacts", [contact("c1")])
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "load_raw.py"), str(batch), "--db", project.db,
+    result = subprocess.run([sys.executable, "-m", "lead_scoring", "load", str(batch), "--db", project.db,
                              "--loaded-at", "2026-07-10 00:00:00"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "2 event_id values appear more than once" in result.stdout

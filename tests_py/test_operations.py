@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from conftest import REPO, Project
-from load_raw import load_directory
+from lead_scoring.loading.loader import load_directory
 
 AS_OF_1 = "2026-05-31 00:00:00"
 AS_OF_2 = "2026-06-30 00:00:00"
@@ -21,7 +21,7 @@ AS_OF_2 = "2026-06-30 00:00:00"
 @pytest.fixture(scope="module")
 def demo_data(tmp_path_factory):
     data = tmp_path_factory.mktemp("opsdata")
-    subprocess.run([sys.executable, str(REPO / "scripts" / "generate_demo_data.py"), "--out", str(data),
+    subprocess.run([sys.executable, "-m", "lead_scoring", "demo-data", "--out", str(data),
                     "--contacts", "600", "--events", "30000", "--batches", "2", "--seed", "11"],
                    check=True, capture_output=True)
     return data
@@ -31,7 +31,7 @@ def start_build(project: Project, as_of: str, *args: str) -> subprocess.Popen:
     env = {**os.environ, "LEAD_SCORING_DB": project.db}
     env.pop("LEAD_SCORING_READ_DB", None)
     return subprocess.Popen(
-        [sys.executable, str(project.root / "scripts" / "build.py"), "--quiet", *args, "--vars",
+        [sys.executable, "-m", "lead_scoring", "--project-dir", str(project.root), "build", "--quiet", *args, "--vars",
          json.dumps({"as_of": as_of})],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -166,7 +166,7 @@ def test_build_that_spills_to_disk_completes(tmp_path, monkeypatch):
     temp_directory once a query has spilled; with temp_directory among the settings this build
     failed ('Cannot switch temporary directory'), as the 100M-event benchmark build did."""
     data = tmp_path / "data"
-    subprocess.run([sys.executable, str(REPO / "scripts" / "generate_demo_data.py"), "--out", str(data),
+    subprocess.run([sys.executable, "-m", "lead_scoring", "demo-data", "--out", str(data),
                     "--contacts", "20000", "--events", "400000", "--seed", "42"], check=True, capture_output=True)
     project = Project(tmp_path / "p")
     load_directory(project.db, data, "2026-06-30 01:00:00")
@@ -177,7 +177,7 @@ def test_build_that_spills_to_disk_completes(tmp_path, monkeypatch):
 
 
 def test_only_a_pinned_as_of_can_skip():
-    from build import fixed_as_of
+    from lead_scoring.building.build import fixed_as_of
 
     assert fixed_as_of(["--vars", '{as_of: "2026-06-30 00:00:00"}'])
     assert fixed_as_of(["--quiet", '--vars={"as_of": "2026-06-30"}'])

@@ -174,9 +174,8 @@ def expected_score(seeds, model_id, contact_row, events, as_of):
 
 
 def test_calibrate_closed_loop_and_backtest(tmp_path, capsys):
-    import backtest
-    import calibrate
-    from scratch import read_seeds
+    from lead_scoring.building.scratch import read_seeds
+    from lead_scoring.calibration import backtest, calibrate
 
     contacts, events, conversions = synthetic_leads()
     project = Project(tmp_path / "project")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
-import import_x_education as xe
+from lead_scoring.loading import x_education as xe
 
 LEADS = REPO.parent / "shared" / "data" / "x_education_leads" / "Leads.csv"
 

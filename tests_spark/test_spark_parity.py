@@ -3,7 +3,7 @@ the marts DuckDB gives: on the hand-computed fixtures, after an incremental batc
 events, a late identity, contact updates) and after a rule change with as_of moving forward.
 
 Both engines read identical raw tables: the fixtures are loaded with the project's loader into
-DuckDB and copied to Spark (scripts/spark_raw.py). dbt runs in-process for both; the Spark
+DuckDB and copied to Spark (lead_scoring/loading/spark_raw.py). dbt runs in-process for both; the Spark
 session is shared with dbt-spark's session method (one JVM for the whole module).
 """
 from __future__ import annotations
@@ -42,7 +42,7 @@ CONVERSIONS = [
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
     os.environ["LEAD_SCORING_SPARK_DIR"] = str(tmp_path_factory.mktemp("spark"))
-    from spark_raw import spark_session
+    from lead_scoring.loading.spark_raw import spark_session
     session = spark_session()
     yield session
     session.stop()
@@ -62,7 +62,7 @@ def duckdb_build(project: Project, as_of: str) -> dict:
 
 def spark_build(project: Project, spark, as_of: str) -> dict:
     from dbt.cli.main import dbtRunner
-    from spark_raw import copy_raw_tables
+    from lead_scoring.loading.spark_raw import copy_raw_tables
     copy_raw_tables(spark, project.db)
     result = dbtRunner().invoke([
         "build", "--target", "spark", "--project-dir", str(project.root), "--profiles-dir", str(project.root),

@@ -1,0 +1,97 @@
+"""Publishing: the marts and rule seeds copied into a new DuckDB file swapped in atomically over
+the read copy, so readers never wait and never see half a build."""
+from __future__ import annotations
+
+import glob
+import os
+import stat
+from pathlib import Path
+
+import duckdb
+
+from lead_scoring.config import MARTS_SCHEMA
+
+PUBLISHED_SCHEMAS = (MARTS_SCHEMA, "rules")
+# New outputs (a first read copy) are private: they hold emails and scores.
+PRIVATE_MODE = 0o600
+
+
+def release_dbt_duckdb() -> None:
+    """dbt-duckdb keeps its database handle open in-process; close it before publishing."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def publish(db: Path, target: Path, fingerprint: str | None = None) -> dict[str, int]:
+    """Copy the published schemas into a new file and swap it in atomically.
+
+    The new copy takes the replaced file's mode and group, so access granted to readers
+    survives a publish; a first copy is private to its owner (0600, narrowed by the umask)."""
+    remove_stale_copies(target)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    counts = {}
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute("attach ? as src (read_only)", [str(db)])
+        relations = con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'src' "
+            "and schema_name in ? union all select schema_name, view_name from duckdb_views() "
+            "where database_name = 'src' and schema_name in ? order by 1, 2",
+            [list(PUBLISHED_SCHEMAS), list(PUBLISHED_SCHEMAS)],
+        ).fetchall()
+        for schema, name in relations:
+            con.execute(f'create schema if not exists "{schema}"')
+            con.execute(f'create table "{schema}"."{name}" as select * from src."{schema}"."{name}"')
+            counts[f"{schema}.{name}"] = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+        con.execute(f"create table {MARTS_SCHEMA}._publication as select current_timestamp as published_at, "
+                    f"(select max(scored_at) from {MARTS_SCHEMA}.fct_lead_scores) as scored_at, "
+                    f"(select max(rules_version) from {MARTS_SCHEMA}.fct_lead_scores) as rules_version, "
+                    "cast(? as varchar) as build_fingerprint", [fingerprint])
+        con.execute("detach src")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    copy_access(target, tmp)
+    os.replace(tmp, target)
+    return counts
+
+
+def copy_access(existing: Path, new: Path) -> None:
+    """Give `new` the mode and group of `existing`, or owner-only access when it is new."""
+    if existing.exists():
+        st = existing.stat()
+        try:
+            os.chown(new, -1, st.st_gid)
+        except PermissionError:  # not a member of that group: the mode still applies
+            pass
+        os.chmod(new, stat.S_IMODE(st.st_mode))
+    else:
+        os.chmod(new, PRIVATE_MODE & ~current_umask())
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def remove_stale_copies(target: Path) -> None:
+    """Read-copy temp files of earlier publishes that died: one build runs at a time (the
+    caller holds the lock), so any that exist are left over."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp*"):
+        leftover.unlink(missing_ok=True)
+
+
+def published_fingerprint(target: Path) -> str | None:
+    if not target.exists():
+        return None
+    try:
+        with duckdb.connect(str(target), read_only=True) as con:
+            return con.execute(f"select build_fingerprint from {MARTS_SCHEMA}._publication").fetchone()[0]
+    except (duckdb.Error, TypeError):
+        return None
