@@ -69,7 +69,7 @@
                 order by
                     case when qualifies then 0 else 1 end,
                     case when qualifies then -min_score else min_score end,
-                    case when qualifies then -coalesce(min_fit_score, -1e300) else 0 end,
+                    case when qualifies then -min_fit_score else 0 end nulls last,
                     band
             ) as band_rank
         from (
