@@ -100,6 +100,13 @@ def test_every_allow_list_entry_matches_a_mutant_and_has_a_reason(mutants):
         assert any(mt.allowed(m, [entry]) for m in mutants), f"stale allow-list entry {entry['id']}"
 
 
+def test_only_takes_names_and_name_globs_in_the_order_given():
+    files = mt.scope_files(REPO, False, ("rule_condition.sql", "int_absence_*", "int_behavior_*.sql"))
+    assert files[0] == "macros/rule_condition.sql"
+    assert files[1] == "models/intermediate/int_absence_contributions.sql"
+    assert files[2:] and all(f.startswith("models/intermediate/int_behavior_") for f in files[2:])
+
+
 def test_cli_rejects_bad_input_with_one_line(tmp_path):
     runner = CliRunner()
     result = runner.invoke(mt.mutate, ["--project-dir", str(tmp_path)])

@@ -80,10 +80,17 @@ SEEDS = {
         {"model_id": "m_grade", "grade": "A", "min_fit_score": 20},
         {"model_id": "m_grade", "grade": "B", "min_fit_score": 10},
         {"model_id": "m_grade", "grade": "C", "min_fit_score": 0},
+        # m_tie: two grades at the same threshold, first by name wins (like bands)
+        {"model_id": "m_tie", "grade": "B", "min_fit_score": 20},
+        {"model_id": "m_tie", "grade": "A", "min_fit_score": 20},
+        {"model_id": "m_tie", "grade": "C", "min_fit_score": 0},
     ],
     "engagement_tiers": [
         {"model_id": "m_grade", "tier": "1", "min_engagement_score": 10},
         {"model_id": "m_grade", "tier": "2", "min_engagement_score": 0},
+        {"model_id": "m_tie", "tier": "2", "min_engagement_score": 10},
+        {"model_id": "m_tie", "tier": "1", "min_engagement_score": 10},
+        {"model_id": "m_tie", "tier": "3", "min_engagement_score": 0},
     ],
     "score_bands": [
         band("g_email", "base", 0), band("g_decay", "base", 0), band("m_recycle", "base", 0),
@@ -279,17 +286,19 @@ def test_band_that_needs_fit(built, contact_id, expected):
 @pytest.mark.parametrize("contact_id, expected", [
     # ceo 25 + demo 25 = 50: qualifies for a_open (no fit) and z_gated (fit 25 >= 20), not for
     # b_gated (25 < 30). Tie on min_score 50: the higher min_fit_score, z_gated (not a_open by name).
-    ("c_ceo", (25, 50, "z_gated", True)),
-    # ceo 25 + demo 25 - 0 (no chat rule) = 50 as well; the chat changes nothing in m_tie
-    ("c_ceo2", (25, 50, "z_gated", True)),
-    # two demos 25 + 25 = 50 with fit 0: of the bands at 50 only the ungated a_open applies
-    ("c_gd", (0, 50, "a_open", False)),
-    # director: fit 0, no demo: 0 reaches only cold
-    ("c_fa", (0, 0, "cold", False)),
+    # Grades A and B both start at 20 <= 25: first by name, A; tiers 1 and 2 both at 10 <= 25: 1.
+    ("c_ceo", (25, 50, "z_gated", True, "A", "1")),
+    # ceo 25 + demo 25 = 50 as well (m_tie has no chat rule)
+    ("c_ceo2", (25, 50, "z_gated", True, "A", "1")),
+    # two demos 25 + 25 = 50 with fit 0: of the bands at 50 only the ungated a_open applies;
+    # fit 0 reaches only grade C (0), engagement 50 the tied tiers: 1
+    ("c_gd", (0, 50, "a_open", False, "C", "1")),
+    # director: fit 0, no demo: score 0 reaches only cold, grade C, tier 3
+    ("c_fa", (0, 0, "cold", False, "C", "3")),
 ])
-def test_band_tie_on_min_score_prefers_the_higher_min_fit_score(built, contact_id, expected):
-    row = built.query("select fit_score, score, band, is_sales_ready from marts.fct_lead_scores "
-                      "where model_id = 'm_tie' and contact_id = ?", [contact_id])
+def test_ties_on_a_threshold(built, contact_id, expected):
+    row = built.query("select fit_score, score, band, is_sales_ready, fit_grade, engagement_tier "
+                      "from marts.fct_lead_scores where model_id = 'm_tie' and contact_id = ?", [contact_id])
     assert row == [expected]
 
 

@@ -276,7 +276,8 @@ def scope_files(root: Path, all_files: bool, only: tuple[str, ...]) -> list[str]
     if only:  # in the order given, so the files that matter most can run first
         def rank(f: str) -> int | None:
             return next((i for i, o in enumerate(only)
-                         if o == f or fnmatch.fnmatch(f, o) or f.endswith("/" + o) or o in f), None)
+                         if o == f or fnmatch.fnmatch(f, o) or fnmatch.fnmatch(Path(f).name, o)
+                         or f.endswith("/" + o) or o in f), None)
         files = sorted((f for f in files if rank(f) is not None), key=lambda f: (rank(f), f))
     return files
 
