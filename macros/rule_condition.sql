@@ -50,13 +50,9 @@
 {#- Rows of `scored` (a CTE with model_id, <keys>, <score>) with the band the contract
     assigns: the band with the highest min_score not above the score, else the lowest band.
     With `fit` (a column of `scored`), a band with min_fit_score applies only when the fit is
-    at least that too (fit-gated bands); without it min_fit_score is ignored (accounts). -#}
+    at least that too (fit-gated bands); without it min_fit_score is ignored (accounts).
+    The edge is plain SQL written once (`qualifies`), so `make mutate` can move it. -#}
 {% macro pick_band(scored, keys, score, fit=none) -%}
-    {%- set qualifies = 'bands.min_score <= ' ~ scored ~ '.' ~ score -%}
-    {%- if fit is not none -%}
-        {%- set qualifies = qualifies ~ ' and (bands.min_fit_score is null or bands.min_fit_score <= '
-            ~ scored ~ '.' ~ fit ~ ')' -%}
-    {%- endif -%}
     select
         {{ keys | join(', ') }},
         band,
@@ -64,21 +60,35 @@
     from (
         select
             {%- for key in keys %}
-            {{ scored }}.{{ key }},
+            {{ key }},
             {%- endfor %}
-            bands.band,
-            bands.is_sales_ready,
+            band,
+            is_sales_ready,
             row_number() over (
-                partition by {% for key in keys %}{{ scored }}.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
+                partition by {{ keys | join(', ') }}
                 order by
-                    case when {{ qualifies }} then 0 else 1 end,
-                    case when {{ qualifies }} then -bands.min_score else bands.min_score end,
-                    case when {{ qualifies }} then -coalesce(bands.min_fit_score, -1e300) else 0 end,
-                    bands.band
+                    case when qualifies then 0 else 1 end,
+                    case when qualifies then -min_score else min_score end,
+                    case when qualifies then -min_fit_score else 0 end nulls last,
+                    band
             ) as band_rank
-        from {{ scored }}
-        inner join {{ ref('stg_rules__score_bands') }} as bands
-            on {{ scored }}.model_id = bands.model_id
+        from (
+            select
+                {%- for key in keys %}
+                {{ scored }}.{{ key }},
+                {%- endfor %}
+                bands.band,
+                bands.is_sales_ready,
+                bands.min_score,
+                bands.min_fit_score,
+                bands.min_score <= {{ scored }}.{{ score }}
+                {%- if fit is not none %}
+                and (bands.min_fit_score is null or bands.min_fit_score <= {{ scored }}.{{ fit }})
+                {%- endif %} as qualifies
+            from {{ scored }}
+            inner join {{ ref('stg_rules__score_bands') }} as bands
+                on {{ scored }}.model_id = bands.model_id
+        ) as band_candidates
     ) as ranked_bands
     where band_rank = 1
 {%- endmacro %}

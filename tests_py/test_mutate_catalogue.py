@@ -28,16 +28,41 @@ def test_ids_are_unique_and_the_scan_deterministic(mutants):
 
 
 def test_the_five_boundary_mutants_of_issue_20_are_in_the_catalogue(mutants):
-    # lookback < -> <=; within_days_of_previous <= -> <; band min_score <= -> <;
-    # no_response window <= -> <; no_activity creation age <= -> <
-    lookback = find(mutants, "int_behavior_scored_events.sql", "lt_to_lte", "events.age_days < rules.lookback_days")
-    repeat = find(mutants, "int_behavior_scored_events.sql", "lte_to_lt", "<= rules.within_days_of_previous")
-    bands = find(mutants, "rule_condition.sql", "lte_to_lt", "then 0 else 1 end")
-    response = find(mutants, "int_absence_contributions.sql", "lte_to_lt", "'response.occurred_at') }} <= rules.within_days")
-    created = find(mutants, "int_absence_contributions.sql", "lte_to_lt", "rules.within_days <= contacts.age_days")
-    for m in [*lookback, *repeat, *bands, *response, *created]:
-        original = (REPO / m.path).read_text()
-        assert original[m.start:m.end] in ("<", "<=") and m.replacement in ("<", "<=")
+    # each edge is exactly one mutant, and applying it changes exactly that operator
+    expected = [
+        # lookback: age_days < lookback_days -> <=
+        ("int_behavior_scored_events.sql", "lt_to_lte", "events.age_days < rules.lookback_days",
+         "events.age_days <= rules.lookback_days"),
+        # repeat: <= within_days_of_previous -> <
+        ("int_behavior_scored_events.sql", "lte_to_lt", "<= rules.within_days_of_previous",
+         "< rules.within_days_of_previous"),
+        # band: min_score <= score -> < (the one comparison every sort key of pick_band reads)
+        ("rule_condition.sql", "lte_to_lt", "bands.min_score <= {{ scored }}.{{ score }}",
+         "bands.min_score < {{ scored }}.{{ score }}"),
+        # no_response window: <= within_days -> <
+        ("int_absence_contributions.sql", "lte_to_lt", "'response.occurred_at') }} <= rules.within_days",
+         "'response.occurred_at') }} < rules.within_days"),
+        # no_activity creation age: within_days <= age_days -> <
+        ("int_absence_contributions.sql", "lte_to_lt", "rules.within_days <= contacts.age_days",
+         "rules.within_days < contacts.age_days"),
+    ]
+    for path_end, kind, original, mutated in expected:
+        hits = find(mutants, path_end, kind, original)
+        assert len(hits) == 1, f"{original!r} should be one mutant, found {[m.id for m in hits]}"
+        m = hits[0]
+        text = (REPO / m.path).read_text()
+        after = m.apply(text)
+        line = after.split("\n")[m.line - 1]
+        assert mutated in line and original not in line, (m.id, line)
+
+
+def test_the_band_edge_is_not_the_grade_or_tier_edge(mutants):
+    # pick_band's comparison (bands.min_score) and pick_threshold's (thresholds.*) are distinct
+    # mutants; the band edge must be plain SQL, not a Jinja string the mutator cannot see
+    band = find(mutants, "rule_condition.sql", "lte_to_lt", "bands.min_score <=")
+    assert all("thresholds." not in m.line_text for m in band)
+    text = (REPO / "macros/rule_condition.sql").read_text()
+    assert "'bands.min_score <=" not in text and '"bands.min_score <=' not in text
 
 
 def test_strings_comments_and_jinja_are_not_mutated(tmp_path):
@@ -73,6 +98,13 @@ def test_every_allow_list_entry_matches_a_mutant_and_has_a_reason(mutants):
     assert entries
     for entry in entries:
         assert any(mt.allowed(m, [entry]) for m in mutants), f"stale allow-list entry {entry['id']}"
+
+
+def test_only_takes_names_and_name_globs_in_the_order_given():
+    files = mt.scope_files(REPO, False, ("rule_condition.sql", "int_absence_*", "int_behavior_*.sql"))
+    assert files[0] == "macros/rule_condition.sql"
+    assert files[1] == "models/intermediate/int_absence_contributions.sql"
+    assert files[2:] and all(f.startswith("models/intermediate/int_behavior_") for f in files[2:])
 
 
 def test_cli_rejects_bad_input_with_one_line(tmp_path):

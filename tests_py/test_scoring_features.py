@@ -34,7 +34,7 @@ def routing(model_id, priority, attribute, operator, value, owner_id):
 
 SEEDS = {
     "scoring_models": [
-        model("g_email"), model("g_decay", decay=10), model("m_grade"), model("m_fit"),
+        model("g_email"), model("g_decay", decay=10), model("m_grade"), model("m_fit"), model("m_tie"),
         {**model("m_recycle"), "reset_event_types": " Recycled | disqualified "},
     ],
     "attribute_rules": [
@@ -47,6 +47,7 @@ SEEDS = {
         attr("m_fit", "f_dir", "job_title", "contains", "director", 20),
         attr("m_fit", "f_mgr", "job_title", "contains", "manager", 19),
         attr("m_recycle", "r_dir", "job_title", "contains", "director", 10),
+        attr("m_tie", "t_ceo", "job_title", "contains", "ceo", 25),
     ],
     "behavior_rules": [
         grouped(beh("g_email", "e_open", "email_open", 1), "email"),
@@ -61,6 +62,7 @@ SEEDS = {
         beh("m_fit", "p_purchase", "purchase", 40),
         beh("m_fit", "p_demo", "demo_request", 25),
         beh("m_fit", "p_chat", "chat", -1),
+        beh("m_tie", "t_demo", "demo_request", 25),
         beh("m_recycle", "r_open", "email_open", 5),
         beh("m_recycle", "r_purchase2", "purchase", 20, occ_from=2),
     ],
@@ -78,16 +80,27 @@ SEEDS = {
         {"model_id": "m_grade", "grade": "A", "min_fit_score": 20},
         {"model_id": "m_grade", "grade": "B", "min_fit_score": 10},
         {"model_id": "m_grade", "grade": "C", "min_fit_score": 0},
+        # m_tie: two grades at the same threshold, first by name wins (like bands)
+        {"model_id": "m_tie", "grade": "B", "min_fit_score": 20},
+        {"model_id": "m_tie", "grade": "A", "min_fit_score": 20},
+        {"model_id": "m_tie", "grade": "C", "min_fit_score": 0},
     ],
     "engagement_tiers": [
         {"model_id": "m_grade", "tier": "1", "min_engagement_score": 10},
         {"model_id": "m_grade", "tier": "2", "min_engagement_score": 0},
+        {"model_id": "m_tie", "tier": "2", "min_engagement_score": 10},
+        {"model_id": "m_tie", "tier": "1", "min_engagement_score": 10},
+        {"model_id": "m_tie", "tier": "3", "min_engagement_score": 0},
     ],
     "score_bands": [
         band("g_email", "base", 0), band("g_decay", "base", 0), band("m_recycle", "base", 0),
         band("m_grade", "cold", 0), band("m_grade", "sales", 10, True),
         band("m_fit", "cold", 0), band("m_fit", "warm", 30),
         {**band("m_fit", "sales", 50, True), "min_fit_score": 20},
+        # equal min_score: the gated band the fit reaches wins over the ungated one despite its name
+        band("m_tie", "cold", 0), band("m_tie", "a_open", 50),
+        {**band("m_tie", "z_gated", 50, True), "min_fit_score": 20},
+        {**band("m_tie", "b_gated", 50, True), "min_fit_score": 30},
     ],
     "routing_rules": [
         routing("m_grade", 10, "score.matrix_cell", "equals", "A1", "ae_a1"),
@@ -267,6 +280,25 @@ def test_routing_on_matrix_cell_and_grade(built):
 def test_band_that_needs_fit(built, contact_id, expected):
     row = built.query("select fit_score, score, band, is_sales_ready from marts.fct_lead_scores "
                       "where model_id = 'm_fit' and contact_id = ?", [contact_id])
+    assert row == [expected]
+
+
+@pytest.mark.parametrize("contact_id, expected", [
+    # ceo 25 + demo 25 = 50: qualifies for a_open (no fit) and z_gated (fit 25 >= 20), not for
+    # b_gated (25 < 30). Tie on min_score 50: the higher min_fit_score, z_gated (not a_open by name).
+    # Grades A and B both start at 20 <= 25: first by name, A; tiers 1 and 2 both at 10 <= 25: 1.
+    ("c_ceo", (25, 50, "z_gated", True, "A", "1")),
+    # ceo 25 + demo 25 = 50 as well (m_tie has no chat rule)
+    ("c_ceo2", (25, 50, "z_gated", True, "A", "1")),
+    # two demos 25 + 25 = 50 with fit 0: of the bands at 50 only the ungated a_open applies;
+    # fit 0 reaches only grade C (0), engagement 50 the tied tiers: 1
+    ("c_gd", (0, 50, "a_open", False, "C", "1")),
+    # director: fit 0, no demo: score 0 reaches only cold, grade C, tier 3
+    ("c_fa", (0, 0, "cold", False, "C", "3")),
+])
+def test_ties_on_a_threshold(built, contact_id, expected):
+    row = built.query("select fit_score, score, band, is_sales_ready, fit_grade, engagement_tier "
+                      "from marts.fct_lead_scores where model_id = 'm_tie' and contact_id = ?", [contact_id])
     assert row == [expected]
 
 
