@@ -207,3 +207,106 @@ def test_hubspot_peer_samples_load_without_rejections(hubspot):
     expected = sum(sum(1 for _ in csv.DictReader((HUBSPOT / f"{name}.csv").open()))
                    for name in ("email_event_data", "contact_form_submission_data"))
     assert peer_events == expected == 105
+
+
+# --- Snowplow ---------------------------------------------------------------------------------
+# atomic.events' column layout (docs.snowplow.io canonical event; the columns this adapter reads
+# plus their neighbours, in the table's order), timestamps typed as the loaders create them.
+SNOWPLOW_COLUMNS = ("app_id, platform, etl_tstamp, collector_tstamp, dvce_created_tstamp, event, event_id, "
+                    "user_id, domain_userid, network_userid, page_url, page_title, page_referrer, page_urlpath, "
+                    "mkt_medium, mkt_source, mkt_term, mkt_content, mkt_campaign, se_category, se_action, se_label, "
+                    "se_property, se_value, event_vendor, event_name, derived_tstamp, domain_sessionid, load_tstamp")
+SNOWPLOW_RULES = dict(
+    scoring_models=[scenario.model("m_sp")],
+    attribute_rules=[],
+    behavior_rules=[
+        scenario.beh("m_sp", "pricing", "page_view", 10, "url", "contains", "/pricing"),
+        scenario.beh("m_sp", "utm", "page_view", 2, "source", "equals", "newsletter"),
+        scenario.beh("m_sp", "demo", "demo_request", 30),
+        # an unmapped self-describing event reaches rules lower-cased
+        scenario.beh("m_sp", "video", "video_play", 4),
+        scenario.beh("m_sp", "webinar", "webinar", 7, "properties.se_label", "equals", "june"),
+    ],
+    absence_rules=[],
+    score_bands=[scenario.band("m_sp", "base", 0)],
+)
+
+
+def snowplow_row(event_id, event_name, user_id, domain_userid, derived, url=None, *, collector=None,
+                 load=LOADED, event="page_view", mkt_source=None, se_action=None, se_label=None):
+    def lit(v, ts=False):
+        if v is None:
+            return "null"
+        return f"timestamp '{v}'" if ts else "'" + v.replace("'", "''") + "'"
+    path = None if url is None else "/" + url.split("/", 3)[-1]
+    values = [lit("site"), lit("web"), lit(load, True), lit(collector or derived, True), lit(derived, True),
+              lit(event), lit(event_id), lit(user_id), lit(domain_userid), lit("n-" + (domain_userid or "x")),
+              lit(url), "null", "null", lit(path), "null", lit(mkt_source), "null", "null", "null",
+              "null", lit(se_action), lit(se_label), "null", "null",
+              lit("com.snowplowanalytics.snowplow"), lit(event_name), lit(derived, True), "null", lit(load, True)]
+    return "(" + ", ".join(values) + ")"
+
+
+@pytest.fixture(scope="module")
+def snowplow(tmp_path_factory) -> Project:
+    project = Project(tmp_path_factory.mktemp("snowplow") / "project")
+    project.write_seeds(**SNOWPLOW_RULES)
+    project.load_raw(LOADED, contacts=[scenario.contact("c_1"), scenario.contact("c_2")])
+    later = "2026-07-01 01:00:00"
+    rows = [
+        # d1 browses anonymously, then a structured event with user_id identifies d1 as c_1
+        snowplow_row("e1", "page_view", None, "d1", "2026-06-20 10:00:00", "https://x.com/pricing",
+                     mkt_source=" Newsletter "),
+        snowplow_row("e2", "page_view", None, "d1", "2026-06-20 10:05:00", "https://x.com/blog"),
+        snowplow_row("e3", "event", "c_1", "d1", "2026-06-21 09:00:00", event="struct",
+                     se_action="demo_requested"),
+        # e3 loaded again (a replay, later load_tstamp): counts once
+        snowplow_row("e3", "event", "c_1", "d1", "2026-06-21 09:00:00", event="struct",
+                     se_action="demo_requested", load=later),
+        snowplow_row("e4", "video_play", "c_1", None, "2026-06-22 09:00:00", event="unstruct"),
+        # no derived_tstamp (an old tracker): collector_tstamp is the time
+        snowplow_row("e5", "page_view", "c_1", None, None, "https://x.com/pricing", collector="2026-06-23 09:00:00"),
+        # a structured event with a label a rule reads through properties
+        snowplow_row("e6", "event", "c_1", None, "2026-06-24 09:00:00", event="struct", se_action="Webinar",
+                     se_label="june"),
+        # d1 later signs in as c_2 (shared device): the first identification (c_1) wins
+        snowplow_row("e7", "page_view", "c_2", "d1", "2026-06-25 09:00:00", "https://x.com/blog"),
+        # d2 never identified: waits
+        snowplow_row("e8", "page_view", None, "d2", "2026-06-25 10:00:00", "https://x.com/pricing"),
+        # rows the adapter cannot map
+        snowplow_row(None, "page_view", "c_1", "d1", "2026-06-25 11:00:00", "https://x.com/pricing"),
+        snowplow_row("e10", "page_view", "c_1", "d1", None, "https://x.com/pricing"),
+        snowplow_row("e11", "page_view", None, None, "2026-06-25 12:00:00", "https://x.com/pricing"),
+    ]
+    project.execute("create schema atomic;\n"
+                    f"create table atomic.events as select * from (values {', '.join(rows)}) as v({SNOWPLOW_COLUMNS})")
+    project.build(vars={"lead_scoring__event_sources": ["raw", "snowplow"]})
+    return project
+
+
+def test_snowplow_hand_computed_scores(snowplow):
+    # c_1: e1 (anonymous /pricing, mkt_source ' Newsletter ') reaches c_1 through e3's
+    # d1 -> c_1: pricing +10, utm +2; e3 se_action demo_requested -> demo_request (event_type_map),
+    # replayed but counted once +30; e4 video_play unmapped +4; e5 /pricing at collector_tstamp +10;
+    # e6 se_action 'Webinar' -> 'webinar', se_label june +7. 10 + 2 + 30 + 4 + 10 + 7 = 63
+    assert snowplow.scores("m_sp")["c_1"][:3] == (0, 63, 63)
+    assert snowplow.contributions("m_sp")[("c_1", "pricing")] == (20, 2)
+    assert snowplow.contributions("m_sp")[("c_1", "demo")] == (30, 1)
+    # c_2's own /blog view scores nothing, and d1's history stays with c_1
+    assert snowplow.scores("m_sp")["c_2"][:3] == (0, 0, 0)
+    assert snowplow.query("select contact_id from staging.stg_raw__identities where anonymous_id = 'd1'") == [("c_1",)]
+    assert snowplow.query("select occurred_at, source, url, channel from staging.stg_raw__interactions "
+                          "where event_id = 'e5'") == [
+        (__import__("datetime").datetime(2026, 6, 23, 9), None, "https://x.com/pricing", "web")]
+
+
+def test_snowplow_rejected_and_unmapped(snowplow):
+    assert snowplow.query("select source_table, reason from marts.rpt_rejected_rows order by reason") == [
+        ("interactions", "snowplow: missing id (event_id)"),
+        ("interactions", "snowplow: missing timestamp (derived_tstamp)"),
+        ("interactions", "snowplow: no user_id and no domain_userid"),
+    ]
+    assert snowplow.query("select collector, collector_event, event_type, event_count "
+                          "from marts.rpt_unmapped_event_names order by 3") == [
+        ("snowplow", "video_play", "video_play", 1), ("snowplow", "Webinar", "webinar", 1)]
+    assert snowplow.query("select count(*) from staging.stg_raw__interactions where contact_id is null") == [(1,)]
