@@ -68,15 +68,15 @@
     {%- set prefix = events.identifier[:-1] | lower -%}
     {%- set found = [] -%}
     {%- if execute -%}
-        {%- for relation in adapter.list_relations(events.database, events.schema) -%}
-            {%- set name = relation.identifier | lower -%}
+        {%- for name in lead_scoring.table_names_like(events.database, events.schema, prefix) | sort -%}
             {%- set suffix = name[prefix | length:] -%}
             {%- if name.startswith(prefix) and suffix | length == 8 and suffix.isdigit() -%}
-                {%- do found.append(relation) -%}
+                {%- do found.append(api.Relation.create(database=events.database, schema=events.schema,
+                    identifier=name, type='table')) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
-    {{- return(found | sort(attribute='identifier')) -}}
+    {{- return(found) -}}
 {%- endmacro %}
 
 {#- One export table's rows in the adapter's common shape. -#}
@@ -171,4 +171,29 @@
         {%- endfor %}
     ) as ga4_rows
     {%- endif %}
+{%- endmacro %}
+
+{#- Lower-cased names of the tables and views in a schema that start with `prefix`. -#}
+{% macro table_names_like(database, schema, prefix) -%}
+    {{ return(adapter.dispatch('table_names_like', 'lead_scoring')(database, schema, prefix)) }}
+{%- endmacro %}
+{% macro default__table_names_like(database, schema, prefix) -%}
+    {%- set names = [] -%}
+    {%- for row in run_query('show tables in ' ~ schema ~ " like '" ~ prefix ~ "*'") -%}
+        {%- do names.append(row['tableName'] | lower) -%}
+    {%- endfor -%}
+    {{- return(names) -}}
+{%- endmacro %}
+{% macro duckdb__table_names_like(database, schema, prefix) -%}
+    {%- set query -%}
+        select lower(table_name) as name from information_schema.tables
+        where lower(table_schema) = lower({{ lead_scoring.quoted(schema) }})
+        {%- if database %} and lower(table_catalog) = lower({{ lead_scoring.quoted(database) }}){% endif %}
+            and starts_with(lower(table_name), {{ lead_scoring.quoted(prefix) }})
+    {%- endset -%}
+    {%- set names = [] -%}
+    {%- for row in run_query(query) -%}
+        {%- do names.append(row['name']) -%}
+    {%- endfor -%}
+    {{- return(names) -}}
 {%- endmacro %}

@@ -310,3 +310,137 @@ def test_snowplow_rejected_and_unmapped(snowplow):
                           "from marts.rpt_unmapped_event_names order by 3") == [
         ("snowplow", "video_play", "video_play", 1), ("snowplow", "Webinar", "webinar", 1)]
     assert snowplow.query("select count(*) from staging.stg_raw__interactions where contact_id is null") == [(1,)]
+
+
+# --- GA4 --------------------------------------------------------------------------------------
+# The BigQuery export's layout (developers.google.com/analytics/bigquery/event-schema): daily
+# tables events_YYYYMMDD, event_timestamp in microseconds (UTC), event_params a repeated
+# (key, value struct) record. The columns the adapter reads plus their neighbours, in order.
+GA4_PARAMS = ("STRUCT(key VARCHAR, value STRUCT(string_value VARCHAR, int_value BIGINT, float_value DOUBLE, "
+              "double_value DOUBLE))[]")
+GA4_COLUMNS = (f"event_date VARCHAR, event_timestamp BIGINT, event_name VARCHAR, event_params {GA4_PARAMS}, "
+               "event_previous_timestamp BIGINT, event_value_in_usd DOUBLE, event_bundle_sequence_id BIGINT, "
+               "event_server_timestamp_offset BIGINT, user_id VARCHAR, user_pseudo_id VARCHAR, "
+               "stream_id VARCHAR, platform VARCHAR, batch_event_index BIGINT")
+GA4_RULES = dict(
+    scoring_models=[scenario.model("m_ga")],
+    attribute_rules=[],
+    behavior_rules=[
+        scenario.beh("m_ga", "pricing", "page_view", 10, "url", "contains", "/pricing"),
+        scenario.beh("m_ga", "utm", "page_view", 2, "source", "equals", "newsletter"),
+        scenario.beh("m_ga", "demo", "demo_request", 30),
+        # engagement_time_msec -> duration_seconds; user_engagement is unmapped (passes through)
+        scenario.beh("m_ga", "engaged", "user_engagement", 5, "duration_seconds", "gte", "30"),
+    ],
+    absence_rules=[],
+    score_bands=[scenario.band("m_ga", "base", 0)],
+)
+
+
+def micros(iso: str) -> int:
+    import datetime as dt
+    return int(dt.datetime.fromisoformat(iso).replace(tzinfo=dt.timezone.utc).timestamp()) * 1_000_000
+
+
+def ga4_params(**params) -> str:
+    items = []
+    for key, value in params.items():
+        s, i = ("'" + value + "'", "null") if isinstance(value, str) else ("null", str(value))
+        items.append(f"{{'key': '{key}', 'value': {{'string_value': {s}, 'int_value': {i}, "
+                     "'float_value': null, 'double_value': null}}")
+    return "[" + ", ".join(items) + "]"
+
+
+def ga4_row(day, at, name, user_id, pseudo, seq, **params) -> str:
+    def lit(v):
+        return "null" if v is None else f"'{v}'"
+    ts = "null" if at is None else str(micros(at))
+    return (f"('{day}', {ts}, '{name}', {ga4_params(**params)}, null, null, {seq}, 0, {lit(user_id)}, "
+            f"{lit(pseudo)}, '123', 'WEB', 0)")
+
+
+GA4_DAYS = {
+    "20260624": [
+        ga4_row("20260624", "2026-06-24 10:00:00", "page_view", None, "u1", 1,
+                page_location="https://x.com/pricing", source="newsletter", engagement_time_msec=1500),
+        ga4_row("20260624", "2026-06-24 10:01:00", "user_engagement", None, "u1", 2, engagement_time_msec=45000),
+        ga4_row("20260624", "2026-06-24 10:02:00", "user_engagement", None, "u1", 3, engagement_time_msec=12000),
+        ga4_row("20260624", "2026-06-24 11:00:00", "page_view", None, None, 4, page_location="https://x.com/pricing"),
+        ga4_row("20260624", None, "page_view", None, "u9", 5, page_location="https://x.com/pricing"),
+    ],
+    "20260625": [
+        ga4_row("20260625", "2026-06-25 09:00:00", "generate_lead", "c_1", "u1", 6),
+        ga4_row("20260625", "2026-06-25 10:00:00", "page_view", "c_2", "u2", 7, page_location="https://x.com/blog"),
+        # u1 later signs in as c_2 (shared device): the first identification (c_1) wins
+        ga4_row("20260625", "2026-06-25 12:00:00", "page_view", "c_2", "u1", 8, page_location="https://x.com/blog"),
+    ],
+}
+# a late hit GA4 writes into the 2026-06-25 table when it rewrites it (within three days)
+GA4_LATE = ga4_row("20260625", "2026-06-25 23:30:00", "page_view", "c_1", "u1", 9,
+                   page_location="https://x.com/pricing")
+
+
+def ga4_day_table(day: str, rows: list[str]) -> str:
+    return (f"create or replace table ga4.events_{day} ({GA4_COLUMNS});\n"
+            f"insert into ga4.events_{day} values {', '.join(rows)};\n")
+
+
+@pytest.fixture(scope="module")
+def ga4(tmp_path_factory) -> Project:
+    project = Project(tmp_path_factory.mktemp("ga4") / "project")
+    project.write_seeds(**GA4_RULES)
+    project.load_raw(LOADED, contacts=[scenario.contact("c_1"), scenario.contact("c_2")])
+    sql = "create schema ga4;\n" + "".join(ga4_day_table(day, rows) for day, rows in GA4_DAYS.items())
+    # a day exported to files and landed with event_params as JSON text (BigQuery's JSON export
+    # writes INT64 as strings): one good row, one whose params are not JSON
+    json_params = ('[{"key": "page_location", "value": {"string_value": "https://x.com/pricing"}}, '
+                   '{"key": "engagement_time_msec", "value": {"int_value": "800"}}]')
+    sql += ("create table ga4.events_20260626 as select * from (values "
+            f"('20260626', '{micros('2026-06-26 08:00:00')}', 'page_view', '{json_params}', 'u1', null, '10'), "
+            f"('20260626', '{micros('2026-06-26 08:30:00')}', 'page_view', '[{{\"key\": \"page_loc', 'u1', null, '11')"
+            ") as v(event_date, event_timestamp, event_name, event_params, user_pseudo_id, user_id, "
+            "event_bundle_sequence_id);\n")
+    # the streaming export's intraday table is replaced by its daily table: not read
+    sql += ga4_day_table("20260627", [ga4_row("20260627", "2026-06-27 08:00:00", "page_view", "c_1", "u1", 12,
+                                              page_location="https://x.com/pricing")]).replace(
+        "events_20260627", "events_intraday_20260627")
+    project.execute(sql)
+    project.build(vars={"lead_scoring__event_sources": ["raw", "ga4"]})
+    return project
+
+
+def test_ga4_hand_computed_scores(ga4):
+    # c_1 (u1 identified by generate_lead on 06-25): 06-24 page_view /pricing +10, source
+    # newsletter +2; user_engagement 45000 ms = 45 s >= 30 +5 (the 12 s one not); generate_lead
+    # -> demo_request +30; 06-26 (JSON-text params) /pricing +10. 10 + 2 + 5 + 30 + 10 = 57
+    assert ga4.scores("m_ga")["c_1"][:3] == (0, 57, 57)
+    assert ga4.scores("m_ga")["c_2"][:3] == (0, 0, 0)
+    assert ga4.query("select contact_id from staging.stg_raw__identities where anonymous_id = 'u1'") == [("c_1",)]
+    import datetime as dt
+    # microseconds -> UTC time, msec -> seconds, also from JSON text with INT64 as a string
+    assert ga4.query("select occurred_at, duration_seconds from staging.stg_raw__interactions "
+                     "where url = 'https://x.com/pricing' order by occurred_at") == [
+        (dt.datetime(2026, 6, 24, 10), 1.5), (dt.datetime(2026, 6, 26, 8), 0.8)]
+
+
+def test_ga4_rejected_rows(ga4):
+    assert ga4.query("select source_table, reason from marts.rpt_rejected_rows order by reason") == [
+        ("interactions", "ga4: missing event_timestamp (occurred_at)"),
+        ("interactions", "ga4: no user_id and no user_pseudo_id"),
+        ("interactions", "ga4: unparseable event_params"),
+    ]
+    assert ga4.query("select collector_event, event_count from marts.rpt_unmapped_event_names") == [
+        ("user_engagement", 2)]
+
+
+def test_ga4_rewritten_day_adds_late_rows_once(ga4, tmp_path):
+    project = ga4.clone(tmp_path / "late")
+    # GA4 rewrites events_20260625 with its rows plus a late hit: only the late hit is new
+    project.execute(ga4_day_table("20260625", GA4_DAYS["20260625"] + [GA4_LATE]))
+    project.build(vars={"lead_scoring__event_sources": ["raw", "ga4"]})
+    # 57 + the late /pricing view 10 = 67; generate_lead still counted once
+    assert project.scores("m_ga")["c_1"][:3] == (0, 67, 67)
+    assert project.contributions("m_ga")[("c_1", "demo")] == (30, 1)
+    assert project.contributions("m_ga")[("c_1", "pricing")] == (30, 3)
+    # usable rows: 06-24 three (g1-g3), 06-25 three and the late one, 06-26 one: 3 + 4 + 1 = 8, each once
+    assert project.query("select count(*), count(distinct event_id) from staging.stg_raw__interactions") == [(8, 8)]
