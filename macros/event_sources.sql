@@ -30,6 +30,8 @@
             ['hubspot', 'base_hubspot__identities'], ['snowplow', 'base_snowplow__identities'],
             ['ga4', 'base_ga4__identities']],
         'contacts': [['hubspot', 'base_hubspot__contacts']],
+        'contact_attributes': [['segment', 'base_segment__contact_attributes'],
+            ['rudderstack', 'base_rudderstack__contact_attributes']],
     } -%}
     {%- set chosen = [] -%}
     {%- for pair in maps.get(table, []) if lead_scoring.event_source_enabled(pair[0]) -%}

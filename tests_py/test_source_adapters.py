@@ -18,7 +18,8 @@ LOADED = "2026-07-01 00:00:00"
 
 RULES = dict(
     scoring_models=[scenario.model("m_seg")],
-    attribute_rules=[],
+    # an identify trait (email) reaches attribute rules as a contact attribute
+    attribute_rules=[scenario.attr("m_seg", "plan", "plan", "equals", "enterprise", 3)],
     behavior_rules=[
         scenario.beh("m_seg", "pricing", "page_view", 10, "url", "contains", "/pricing"),
         scenario.beh("m_seg", "demo", "demo_request", 30),
@@ -67,10 +68,10 @@ def load_collector(project: Project, schema: str) -> None:
         ) as v({PAGES_COLUMNS});
         -- a1 identified as c_1, later as c_2 (shared device): the first identification wins
         create table {schema}.identifies as select * from (values
-          ('i1', 'a1', 'c_1', '2026-06-21 00:00:00', '2026-06-21 00:00:01', timestamp {t}, 'jan@x.com'),
-          ('i2', 'a1', 'c_2', '2026-06-22 00:00:00', '2026-06-22 00:00:01', timestamp {t}, 'ola@x.com'),
-          ('i3', null, 'c_3', '2026-06-22 00:00:00', '2026-06-22 00:00:01', timestamp {t}, 'server-side')
-        ) as v(id, anonymous_id, user_id, timestamp, received_at, uuid_ts, email);
+          ('i1', 'a1', 'c_1', '2026-06-21 00:00:00', '2026-06-21 00:00:01', timestamp {t}, 'jan@x.com', ' Enterprise '),
+          ('i2', 'a1', 'c_2', '2026-06-22 00:00:00', '2026-06-22 00:00:01', timestamp {t}, 'ola@x.com', null),
+          ('i3', null, 'c_3', '2026-06-22 00:00:00', '2026-06-22 00:00:01', timestamp {t}, 'server-side', 'free')
+        ) as v(id, anonymous_id, user_id, timestamp, received_at, uuid_ts, email, plan);
     """)
 
 
@@ -89,8 +90,9 @@ def test_segment_hand_computed_scores(segment):
     scores = segment.scores("m_seg")
     # c_1: anonymous pricing page p1 stitched through identifies a1 -> c_1: +10, its utm_source
     # newsletter +2; Demo Requested -> demo_request (event_type_map), replayed but counted once
-    # +30; ' Trial Started ' unmapped -> 'trial started' +5. 10 + 2 + 30 + 5 = 47
-    assert scores["c_1"][:3] == (0, 47, 47)
+    # +30; ' Trial Started ' unmapped -> 'trial started' +5. 10 + 2 + 30 + 5 = 47; fit: the
+    # identify trait plan ' Enterprise ' equals enterprise +3. 3 + 47 = 50
+    assert scores["c_1"][:3] == (3, 47, 50)
     # c_2's later identification of a1 does not move p1 (first identification wins)
     assert scores["c_2"][:3] == (0, 0, 0)
     contributions = segment.contributions("m_seg")
@@ -128,9 +130,9 @@ def test_rudderstack_same_spec_same_scores(tmp_path):
                                        scenario.contact("97980cfea0067")])
     load_collector(project, "rudderstack")
     project.build(vars={"lead_scoring__event_sources": ["raw", "rudderstack"]})
-    # the Segment case's arithmetic: 10 + 2 + 30 + 5 = 47 for c_1, nothing moves to c_2
+    # the Segment case's arithmetic: fit 3 (trait), 10 + 2 + 30 + 5 = 47 for c_1, nothing moves to c_2
     scores = project.scores("m_seg")
-    assert scores["c_1"][:3] == (0, 47, 47) and scores["c_2"][:3] == (0, 0, 0)
+    assert scores["c_1"][:3] == (3, 47, 50) and scores["c_2"][:3] == (0, 0, 0)
     assert project.query("select reason from marts.rpt_rejected_rows order by 1") == [
         ("rudderstack: missing id (event_id)",), ("rudderstack: missing timestamp (occurred_at)",)]
 
@@ -444,3 +446,16 @@ def test_ga4_rewritten_day_adds_late_rows_once(ga4, tmp_path):
     assert project.contributions("m_ga")[("c_1", "pricing")] == (30, 3)
     # usable rows: 06-24 three (g1-g3), 06-25 three and the late one, 06-26 one: 3 + 4 + 1 = 8, each once
     assert project.query("select count(*), count(distinct event_id) from staging.stg_raw__interactions") == [(8, 8)]
+
+
+def test_segment_identify_traits_are_contact_attributes(segment):
+    # identifies' trait columns (email, plan) become attributes of user_id, one row per trait a
+    # call sent (i2 sent no plan); the server-side i3 (no anonymous_id) still carries c_3's
+    # traits. The spec's own columns (id, timestamp, uuid_ts, ...) are not traits.
+    assert segment.query("select contact_id, attribute, value, cast(updated_at as varchar) "
+                         "from staging.stg_raw__contact_attributes order by contact_id, attribute") == [
+        ("c_1", "email", "jan@x.com", "2026-06-21 00:00:00"),
+        ("c_1", "plan", "Enterprise", "2026-06-21 00:00:00"),
+        ("c_2", "email", "ola@x.com", "2026-06-22 00:00:00"),
+        ("c_3", "email", "server-side", "2026-06-22 00:00:00"),
+        ("c_3", "plan", "free", "2026-06-22 00:00:00")]
