@@ -5,16 +5,17 @@
     each row with its day (event_date + 1 day), so a grown day is a changed batch that
     stg_raw__load_batches re-stages. docs/sources.md has the column mapping. -#}
 
-{#- The params' value struct type (GA4's schema), for params landed as JSON text. -#}
+{#- The params' type for params landed as JSON text: GA4's record with every value read as text
+    (BigQuery's JSON export writes INT64 as strings; Spark's from_json would NULL a whole record). -#}
 {% macro ga4_params_struct() -%}
     {{ return(adapter.dispatch('ga4_params_struct', 'lead_scoring')()) }}
 {%- endmacro %}
 {% macro default__ga4_params_struct() -%}
-    array<struct<key:string,value:struct<string_value:string,int_value:bigint,float_value:double,double_value:double>>>
+    array<struct<key:string,value:struct<string_value:string,int_value:string,float_value:string,double_value:string>>>
 {%- endmacro %}
 
-{#- event_params landed as JSON text (an export to files) as the repeated record; NULL when the
-    text is not JSON of that shape. -#}
+{#- event_params landed as JSON text (an export to files) as the repeated record, values as text;
+    NULL when the text is not a JSON array. -#}
 {% macro ga4_params_from_text(expr) -%}
     {{ return(adapter.dispatch('ga4_params_from_text', 'lead_scoring')(expr)) }}
 {%- endmacro %}
@@ -23,8 +24,8 @@
 {%- endmacro %}
 {% macro duckdb__ga4_params_from_text(expr) -%}
     case when json_valid({{ expr }}) and json_type({{ expr }}) = 'ARRAY' then json_transform({{ expr }},
-        '[{"key": "VARCHAR", "value": {"string_value": "VARCHAR", "int_value": "BIGINT",
-        "float_value": "DOUBLE", "double_value": "DOUBLE"}}]') end
+        '[{"key": "VARCHAR", "value": {"string_value": "VARCHAR", "int_value": "VARCHAR",
+        "float_value": "VARCHAR", "double_value": "VARCHAR"}}]') end
 {%- endmacro %}
 
 {#- The value of one event param as text (string, int, double or float value, the first set). -#}
@@ -79,13 +80,23 @@
     {{- return(found) -}}
 {%- endmacro %}
 
-{#- One export table's rows in the adapter's common shape. -#}
+{#- The params read out of each row (key -> output column) and those copied into properties. -#}
+{% macro ga4_param_columns() -%}
+    {{- return({'page_location': 'url', 'engagement_time_msec': 'engagement_msec', 'source': 'utm_source',
+        'campaign': 'utm_campaign'}) -}}
+{%- endmacro %}
+{% macro ga4_property_params() -%}
+    {{- return(['page_title', 'page_referrer', 'ga_session_id', 'medium', 'term', 'content']
+        + var('lead_scoring__ga4_property_params', []) | list) -}}
+{%- endmacro %}
+
+{#- One export table's rows in the adapter's common shape (all text but the times), params read
+    per table so tables landed differently (struct or JSON text) union cleanly. -#}
 {% macro ga4_event_rows(relation) -%}
     {%- set types = lead_scoring.column_types(relation) -%}
     {%- set present = types.keys() | list -%}
     {%- set params_type = types.get('event_params', '') -%}
     {%- set params_text = params_type in ('varchar', 'text', 'string', 'json') or params_type.startswith('varchar') -%}
-    {%- set params = 'event_params' if not params_text else lead_scoring.ga4_params_from_text('event_params') -%}
     {%- set micros = lead_scoring.try_cast(lead_scoring.clean_text(lead_scoring.column_or_null('event_timestamp', present)),
         dbt.type_bigint()) -%}
     {%- set day = lead_scoring.clean_text(lead_scoring.column_or_null('event_date', present)) -%}
@@ -96,40 +107,66 @@
         {%- if not loop.last -%}{%- do id_parts.append("'|'") -%}{%- endif -%}
     {%- endfor -%}
     {%- set watermark = var('lead_scoring__ga4_loaded_at_column', none) -%}
+    {%- set has_params = 'event_params' in present -%}
     select
-        {{ dbt.concat(["'ga4:'", dbt.hash(dbt.concat(id_parts))]) }} as event_id,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('user_id', present)) }} as contact_id,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('user_pseudo_id', present)) }} as anonymous_id,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('event_name', present)) }} as collector_event,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('event_timestamp', present)) }} as occurred_at_text,
-        {{ lead_scoring.timestamp_from_micros(micros) }} as occurred_at,
-        {% if 'event_params' in present -%}
-        {{ lead_scoring.clean_text('event_params') if params_text else "'struct'" }} as params_text,
-        {{ params }} as params
-        {%- else -%}
-        cast(null as {{ dbt.type_string() }}) as params_text,
-        cast(null as {{ dbt.type_string() }}) as params
-        {%- endif %},
-        {%- if watermark and watermark | lower in present %}
-        {{ lead_scoring.collector_timestamp(watermark, present, types) }} as loaded_at,
+        export_rows.event_id,
+        export_rows.contact_id,
+        export_rows.anonymous_id,
+        export_rows.collector_event,
+        export_rows.occurred_at_text,
+        export_rows.occurred_at,
+        {%- for key, name in lead_scoring.ga4_param_columns().items() %}
+        {{ lead_scoring.clean_text(lead_scoring.ga4_param('export_rows.params', key)) if has_params
+            else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as {{ name }},
+        {%- endfor %}
+        {%- if has_params %}
+        {%- set pairs = [] %}
+        {%- for key in lead_scoring.ga4_property_params() %}
+        {%- do pairs.append([key | replace('page_referrer', 'referrer') | replace('medium', 'utm_medium')
+            | replace('term', 'utm_term') | replace('content', 'utm_content'),
+            lead_scoring.clean_text(lead_scoring.ga4_param('export_rows.params', key))]) %}
+        {%- endfor %}
+        {{ lead_scoring.json_object_text(pairs) }} as properties,
         {%- else %}
-        {{ dbt.dateadd('day', 1, lead_scoring.utc_timestamp(dbt.concat(['substring(' ~ day ~ ', 1, 4)', "'-'",
-            'substring(' ~ day ~ ', 5, 2)', "'-'", 'substring(' ~ day ~ ', 7, 2)']))) }} as loaded_at,
+        cast(null as {{ dbt.type_string() }}) as properties,
         {%- endif %}
-        {{ lead_scoring.quoted(relation.identifier) }} as collector_table,
-        {{ lead_scoring.collector_values(present | select('in', ['event_date', 'event_timestamp', 'event_name',
-            'user_id', 'user_pseudo_id', 'event_params']) | list) }} as raw_values
-    from {{ relation }}
+        {{ 'export_rows.params_text is not null and export_rows.params is null' if params_text else 'false' }}
+            as params_unparseable,
+        export_rows.loaded_at,
+        export_rows.collector_table,
+        export_rows.raw_values
+    from (
+        select
+            {{ dbt.concat(["'ga4:'", dbt.hash(dbt.concat(id_parts))]) }} as event_id,
+            {{ lead_scoring.clean_text(lead_scoring.column_or_null('user_id', present)) }} as contact_id,
+            {{ lead_scoring.clean_text(lead_scoring.column_or_null('user_pseudo_id', present)) }} as anonymous_id,
+            {{ lead_scoring.clean_text(lead_scoring.column_or_null('event_name', present)) }} as collector_event,
+            {{ lead_scoring.clean_text(lead_scoring.column_or_null('event_timestamp', present)) }} as occurred_at_text,
+            {{ lead_scoring.timestamp_from_micros(micros) }} as occurred_at,
+            {%- if params_text %}
+            {{ lead_scoring.clean_text('event_params') }} as params_text,
+            {{ lead_scoring.ga4_params_from_text(lead_scoring.clean_text('event_params')) }} as params,
+            {%- elif has_params %}
+            event_params as params,
+            {%- endif %}
+            {%- if watermark and watermark | lower in present %}
+            {{ lead_scoring.collector_timestamp(watermark, present, types) }} as loaded_at,
+            {%- else %}
+            {{ dbt.dateadd('day', 1, lead_scoring.utc_timestamp(dbt.concat(['substring(' ~ day ~ ', 1, 4)', "'-'",
+                'substring(' ~ day ~ ', 5, 2)', "'-'", 'substring(' ~ day ~ ', 7, 2)']))) }} as loaded_at,
+            {%- endif %}
+            {{ lead_scoring.quoted(relation.identifier) }} as collector_table,
+            {#- struct params are left out (their text form differs by engine); text params are kept -#}
+            {{ lead_scoring.collector_values(present | select('in', ['event_date', 'event_timestamp', 'event_name',
+                'user_id', 'user_pseudo_id'] + (['event_params'] if params_text else [])) | list) }} as raw_values
+        from {{ relation }}
+    ) as export_rows
 {%- endmacro %}
 
-{#- Every export table's events with their params read out, in the adapter's common shape.
-    No export table yet: no rows, same columns. -#}
+{#- Every export table's events in the adapter's common shape. No export table yet: no rows,
+    same columns. -#}
 {% macro ga4_events() -%}
     {%- set relations = lead_scoring.ga4_relations() -%}
-    {%- set params = {'page_location': 'url', 'engagement_time_msec': 'engagement_msec', 'source': 'utm_source',
-        'campaign': 'utm_campaign'} -%}
-    {%- set property_params = ['page_title', 'page_referrer', 'ga_session_id', 'medium', 'term', 'content']
-        + var('lead_scoring__ga4_property_params', []) | list -%}
     {%- if not relations %}
     select
         {%- for column in ['event_id', 'contact_id', 'anonymous_id', 'collector_event', 'occurred_at_text', 'url',
@@ -141,35 +178,12 @@
         false as params_unparseable
     where 1 = 0
     {%- else %}
-    select
-        ga4_rows.event_id,
-        ga4_rows.contact_id,
-        ga4_rows.anonymous_id,
-        ga4_rows.collector_event,
-        ga4_rows.occurred_at_text,
-        {%- for key, name in params.items() %}
-        {{ lead_scoring.clean_text(lead_scoring.ga4_param('ga4_rows.params', key)) }} as {{ name }},
-        {%- endfor %}
-        {%- set pairs = [] %}
-        {%- for key in property_params %}
-        {%- do pairs.append([key | replace('page_referrer', 'referrer') | replace('medium', 'utm_medium')
-            | replace('term', 'utm_term') | replace('content', 'utm_content'),
-            lead_scoring.clean_text(lead_scoring.ga4_param('ga4_rows.params', key))]) %}
-        {%- endfor %}
-        {{ lead_scoring.json_object_text(pairs) }} as properties,
-        ga4_rows.collector_table,
-        ga4_rows.raw_values,
-        ga4_rows.occurred_at,
-        ga4_rows.loaded_at,
-        ga4_rows.params_text is not null and ga4_rows.params is null as params_unparseable
-    from (
-        {%- for relation in relations %}
-        {{ lead_scoring.ga4_event_rows(relation) }}
-        {%- if not loop.last %}
-        union all
-        {%- endif %}
-        {%- endfor %}
-    ) as ga4_rows
+    {%- for relation in relations %}
+    {{ lead_scoring.ga4_event_rows(relation) }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
     {%- endif %}
 {%- endmacro %}
 

@@ -249,11 +249,8 @@ def snowplow_row(event_id, event_name, user_id, domain_userid, derived, url=None
     return "(" + ", ".join(values) + ")"
 
 
-@pytest.fixture(scope="module")
-def snowplow(tmp_path_factory) -> Project:
-    project = Project(tmp_path_factory.mktemp("snowplow") / "project")
-    project.write_seeds(**SNOWPLOW_RULES)
-    project.load_raw(LOADED, contacts=[scenario.contact("c_1"), scenario.contact("c_2")])
+def load_snowplow(project: Project) -> None:
+    """atomic.events with the hand-computed case's rows (also read by tests_spark)."""
     later = "2026-07-01 01:00:00"
     rows = [
         # d1 browses anonymously, then a structured event with user_id identifies d1 as c_1
@@ -282,6 +279,14 @@ def snowplow(tmp_path_factory) -> Project:
     ]
     project.execute("create schema atomic;\n"
                     f"create table atomic.events as select * from (values {', '.join(rows)}) as v({SNOWPLOW_COLUMNS})")
+
+
+@pytest.fixture(scope="module")
+def snowplow(tmp_path_factory) -> Project:
+    project = Project(tmp_path_factory.mktemp("snowplow") / "project")
+    project.write_seeds(**SNOWPLOW_RULES)
+    project.load_raw(LOADED, contacts=[scenario.contact("c_1"), scenario.contact("c_2")])
+    load_snowplow(project)
     project.build(vars={"lead_scoring__event_sources": ["raw", "snowplow"]})
     return project
 
@@ -387,11 +392,8 @@ def ga4_day_table(day: str, rows: list[str]) -> str:
             f"insert into ga4.events_{day} values {', '.join(rows)};\n")
 
 
-@pytest.fixture(scope="module")
-def ga4(tmp_path_factory) -> Project:
-    project = Project(tmp_path_factory.mktemp("ga4") / "project")
-    project.write_seeds(**GA4_RULES)
-    project.load_raw(LOADED, contacts=[scenario.contact("c_1"), scenario.contact("c_2")])
+def load_ga4(project: Project) -> None:
+    """The export's daily tables with the hand-computed case's rows (also read by tests_spark)."""
     sql = "create schema ga4;\n" + "".join(ga4_day_table(day, rows) for day, rows in GA4_DAYS.items())
     # a day exported to files and landed with event_params as JSON text (BigQuery's JSON export
     # writes INT64 as strings): one good row, one whose params are not JSON
@@ -407,6 +409,14 @@ def ga4(tmp_path_factory) -> Project:
                                               page_location="https://x.com/pricing")]).replace(
         "events_20260627", "events_intraday_20260627")
     project.execute(sql)
+
+
+@pytest.fixture(scope="module")
+def ga4(tmp_path_factory) -> Project:
+    project = Project(tmp_path_factory.mktemp("ga4") / "project")
+    project.write_seeds(**GA4_RULES)
+    project.load_raw(LOADED, contacts=[scenario.contact("c_1"), scenario.contact("c_2")])
+    load_ga4(project)
     project.build(vars={"lead_scoring__event_sources": ["raw", "ga4"]})
     return project
 
