@@ -37,14 +37,12 @@
     coalesce({{ found }}.string_value, cast({{ found }}.int_value as string),
         cast({{ found }}.double_value as string), cast({{ found }}.float_value as string))
 {%- endmacro %}
+{#- list_filter, not a correlated unnest subquery: DuckDB decorrelates each of those into a join
+    (about 50 times slower here). -#}
 {% macro duckdb__ga4_param(params_expr, key) -%}
-    (
-        select coalesce(p.value.string_value, cast(p.value.int_value as varchar),
-            cast(p.value.double_value as varchar), cast(p.value.float_value as varchar))
-        from unnest({{ params_expr }}) as params (p)
-        where p.key = {{ lead_scoring.quoted(key) }}
-        limit 1
-    )
+    {%- set found = '(list_filter(' ~ params_expr ~ ', lambda p: p.key = ' ~ lead_scoring.quoted(key) ~ '))[1].value' -%}
+    coalesce({{ found }}.string_value, cast({{ found }}.int_value as varchar),
+        cast({{ found }}.double_value as varchar), cast({{ found }}.float_value as varchar))
 {%- endmacro %}
 
 {#- GA4's event_timestamp (microseconds since the epoch, UTC) as a timestamp. -#}
