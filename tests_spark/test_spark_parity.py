@@ -182,6 +182,9 @@ def test_same_marts_on_spark_from_snowplow_and_ga4(tmp_path, spark):
     as_of = "2026-06-30 00:00:00"
     duck = duckdb_build(project, as_of, sources, compared)
     assert_same_marts(duck, spark_build(project, spark, as_of, sources, compared))
-    # the hand-computed scores hold on both (test_source_adapters: 63 and 57)
-    assert project.scores("m_sp")["c_1"][:3] == (0, 63, 63)
-    assert project.scores("m_ga")["c_1"][:3] == (0, 57, 57)
+    # combined, each model's rules also read the other collector's events of c_1 (d1 and u1 are
+    # both c_1's): m_sp 63 (Snowplow alone) + GA4's /pricing views g1, g7 +20, g1's newsletter
+    # source +2, generate_lead -> demo_request +30 = 115; m_ga 57 (GA4 alone) + Snowplow's
+    # /pricing views e1, e5 +20, e1's newsletter source +2, demo_requested +30 = 109
+    assert project.scores("m_sp")["c_1"][:3] == (0, 115, 115)
+    assert project.scores("m_ga")["c_1"][:3] == (0, 109, 109)
