@@ -1,6 +1,7 @@
 {#- Source adapters (docs/sources.md): var lead_scoring__event_sources lists the collectors whose
     warehouse tables are mapped onto the contract's raw layer: 'raw' (the contract's own tables,
-    the default), 'segment', 'rudderstack' (Segment's spec), ... Their base models are unioned into
+    the default), 'segment', 'rudderstack' (Segment's spec), 'hubspot' (Fivetran),
+    'snowplow' (atomic.events), 'ga4' (the BigQuery export). Their base models are unioned into
     base_raw__<table> before deduplication, so everything downstream is unchanged. -#}
 
 {% macro event_sources() -%}
@@ -23,10 +24,14 @@
 {% macro adapter_models(table) -%}
     {%- set maps = {
         'interactions': [['segment', 'base_segment__interactions'], ['rudderstack', 'base_rudderstack__interactions'],
-            ['hubspot', 'base_hubspot__interactions']],
+            ['hubspot', 'base_hubspot__interactions'], ['snowplow', 'base_snowplow__interactions'],
+            ['ga4', 'base_ga4__interactions']],
         'identities': [['segment', 'base_segment__identities'], ['rudderstack', 'base_rudderstack__identities'],
-            ['hubspot', 'base_hubspot__identities']],
+            ['hubspot', 'base_hubspot__identities'], ['snowplow', 'base_snowplow__identities'],
+            ['ga4', 'base_ga4__identities']],
         'contacts': [['hubspot', 'base_hubspot__contacts']],
+        'contact_attributes': [['segment', 'base_segment__contact_attributes'],
+            ['rudderstack', 'base_rudderstack__contact_attributes']],
     } -%}
     {%- set chosen = [] -%}
     {%- for pair in maps.get(table, []) if lead_scoring.event_source_enabled(pair[0]) -%}

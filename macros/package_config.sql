@@ -82,3 +82,25 @@
     {%- endfor -%}
     {{- return(refs | join(', ')) -}}
 {%- endmacro %}
+
+{#- The unprefixed tuning vars (deprecated, CHANGELOG.md) and their defaults in dbt_project.yml. -#}
+{% macro deprecated_var_defaults() -%}
+    {{- return({'as_of': none, 'max_future_skew_hours': 24, 'max_rejected_share': 0.05, 'history_min_score_change': 1,
+        'routing_overrides_owner': false, 'account_score_method': 'sum', 'crm_model_id': 'b2b_general',
+        'outcome_window_days': none, 'points_to_double_odds': 10, 'full_checks': false}) -}}
+{%- endmacro %}
+
+{#- on-run-start: installed as a package, warn once per run for every deprecated var the host
+    sets (a value other than the package's default), naming the new var. The old names keep
+    working. The standalone project is left quiet: there the old names are its own defaults and
+    what its scripts pass. Returns no SQL. -#}
+{% macro warn_deprecated_vars() -%}
+    {%- if execute and lead_scoring.is_package_mode() -%}
+        {%- for name, default in lead_scoring.deprecated_var_defaults().items() -%}
+            {%- if var(name, default) | string != default | string -%}
+                {%- do exceptions.warn("lead_scoring: var '" ~ name ~ "' is deprecated, use 'lead_scoring__" ~ name
+                    ~ "' (the old name still works; the new one wins when both are set)") -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

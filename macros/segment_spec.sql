@@ -116,3 +116,76 @@ select
 from identifies
 where anonymous_id is not null
 {%- endmacro %}
+
+{#- identifies traits -> contact attributes. Segment lands each trait as its own identifies
+    column (traits.company_name -> company_name); every column outside the spec's own fields is a
+    trait, or only those var lead_scoring__<collector>_trait_columns lists. A trait a call did not
+    send is NULL and is no update. Anonymous identifies (no user_id) name no contact and are left
+    out here (segment_spec_identities rejects them). -#}
+{% macro segment_spec_contact_attributes(collector) -%}
+{%- set relation = source(collector, 'identifies') -%}
+{%- set types = lead_scoring.column_types(relation) -%}
+{%- set present = types.keys() | list -%}
+{%- set spec_fields = ['id', 'anonymous_id', 'user_id', 'received_at', 'sent_at', 'timestamp', 'original_timestamp',
+    'uuid_ts', 'uuid', 'event', 'event_text', 'channel', 'context_ip', 'context_user_agent', 'loaded_at',
+    'message_id', 'rudder_id', 'request_ip'] -%}
+{%- set listed = var('lead_scoring__' ~ collector ~ '_trait_columns', none) -%}
+{%- set traits = [] -%}
+{%- for column in present if (column in (listed or []) if listed is not none else
+    (column not in spec_fields and not column.startswith('context_') and not column.startswith('_'))) -%}
+    {%- do traits.append(column) -%}
+{%- endfor -%}
+with identifies as (
+    select
+        {{ lead_scoring.clean_text(lead_scoring.column_or_null('user_id', present)) }} as contact_id,
+        {{ lead_scoring.clean_text(lead_scoring.column_or_null('timestamp', present)) }} as updated_at_text,
+        {{ lead_scoring.collector_timestamp('timestamp', present, types) }} as updated_at,
+        {{ lead_scoring.collector_watermark(lead_scoring.segment_watermarks(collector), present, types) }} as loaded_at,
+        {%- for column in traits %}
+        {{ lead_scoring.clean_text(adapter.quote(column)) }} as {{ adapter.quote('trait_' ~ column) }},
+        {%- endfor %}
+        {{ lead_scoring.collector_values(present | reject('in', ['context_user_agent', 'context_ip']) | list) }} as raw_values
+    from {{ relation }}
+),
+
+traits as (
+    {%- for column in traits %}
+    select
+        contact_id,
+        {{ lead_scoring.quoted(column) }} as attribute,
+        {{ adapter.quote('trait_' ~ column) }} as value,
+        updated_at_text,
+        updated_at,
+        loaded_at,
+        raw_values
+    from identifies
+    where contact_id is not null and {{ adapter.quote('trait_' ~ column) }} is not null
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- else %}
+    select
+        cast(null as {{ dbt.type_string() }}) as contact_id,
+        cast(null as {{ dbt.type_string() }}) as attribute,
+        cast(null as {{ dbt.type_string() }}) as value,
+        cast(null as {{ dbt.type_string() }}) as updated_at_text,
+        cast(null as {{ dbt.type_timestamp() }}) as updated_at,
+        cast(null as {{ dbt.type_timestamp() }}) as loaded_at,
+        cast(null as {{ dbt.type_string() }}) as raw_values
+    where 1 = 0
+    {%- endfor %}
+)
+
+select
+    contact_id,
+    attribute,
+    value,
+    updated_at,
+    loaded_at,
+    {{ lead_scoring.first_failure([
+        ['updated_at_text is null', collector ~ ': identify without timestamp (updated_at)'],
+        ['updated_at is null', collector ~ ': unparseable timestamp (updated_at)'],
+    ]) }} as rejection_reason,
+    {{ dbt.concat([lead_scoring.quoted(collector ~ '.identifies: '), 'raw_values']) }} as raw_values
+from traits
+{%- endmacro %}

@@ -30,6 +30,7 @@ class HostProject:
         (root / "packages.yml").write_text(f"packages:\n  - local: {REPO}\n")
         self.root = root
         self.db = str(root / "host.duckdb")
+        self.warnings: list[str] = []  # warning-level log messages of the last invocation
 
     def dbt(self, *args: str, expect_ok: bool = True):
         os.environ["LEAD_SCORING_IT_DB"] = self.db
@@ -37,8 +38,13 @@ class HostProject:
         if args[0] != "deps":
             cli += ["--target-path", str(self.root / "target"), "--log-path", str(self.root / "logs"),
                     "--vars", f'{{as_of: "{AS_OF}"}}']
+        self.warnings = []
+
+        def collect(event):
+            if event.info.level == "warn":
+                self.warnings.append(event.info.msg)
         try:
-            result = dbtRunner().invoke(cli)
+            result = dbtRunner(callbacks=[collect]).invoke(cli)
         finally:
             release_duckdb()
         if expect_ok and not result.success:
@@ -118,6 +124,14 @@ def test_host_layout(host):
     assert host.query("select count(*) from analytics_staging.stg_raw__conversions") == [(0,)]
     # rows the package rejects are listed as in the standalone project
     assert host.query("select count(*) from analytics_lead_scores.rpt_rejected_rows") == [(3,)]
+
+
+def test_deprecated_var_warns_and_still_works(host):
+    # the host passes the old name as_of (HostProject.dbt): the build warns once, naming the new
+    # var, and as_of still applies (test_host_hand_computed_cases' decay ages count from it)
+    deprecated = [m for m in host.warnings if "is deprecated" in m]
+    assert deprecated == ["lead_scoring: var 'as_of' is deprecated, use 'lead_scoring__as_of' "
+                          "(the old name still works; the new one wins when both are set)"]
 
 
 def test_invalid_host_rule_fails_naming_the_host_file(tmp_path):

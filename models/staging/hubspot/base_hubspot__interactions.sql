@@ -10,14 +10,15 @@
 {%- set form_types = lead_scoring.column_types(forms) %}
 {%- set form_present = form_types.keys() | list %}
 {%- set watermark = var('lead_scoring__hubspot_loaded_at_column', '_fivetran_synced') %}
+{%- set null_text = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
 {%- set future_limit = dbt.dateadd('hour', lead_scoring.setting('max_future_skew_hours'), 'rows.loaded_at') %}
 
 with email_events as (
     -- the per-type tables add a click's url and an open's duration (milliseconds)
     select
         email_event.*,
-        {{ 'email_event_click.url' if 'url' in clicks else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as hubspot_click_url,
-        {{ 'email_event_open.duration' if 'duration' in opens else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as hubspot_open_duration
+        {{ 'email_event_click.url' if 'url' in clicks else null_text }} as hubspot_click_url,
+        {{ 'email_event_open.duration' if 'duration' in opens else null_text }} as hubspot_open_duration
     from {{ events }} as email_event
     {%- if 'url' in clicks %}
     left join {{ source('hubspot', 'email_event_click') }} as email_event_click on email_event.id = email_event_click.id
@@ -37,7 +38,8 @@ rows as (
         {{ lead_scoring.collector_timestamp('created', present, types) }} as occurred_at,
         {{ lead_scoring.clean_text(lead_scoring.column_or_null('email_campaign_id', present)) }} as email_id,
         {{ lead_scoring.clean_text('hubspot_click_url') }} as url,
-        {{ lead_scoring.try_cast(lead_scoring.as_text('hubspot_open_duration'), lead_scoring.type_double()) }} / 1000.0 as duration_seconds,
+        {{ lead_scoring.try_cast(lead_scoring.as_text('hubspot_open_duration'), lead_scoring.type_double()) }}
+        / 1000.0 as duration_seconds,
         cast(null as {{ dbt.type_string() }}) as properties,
         {{ lead_scoring.collector_watermark([watermark], present, types) }} as loaded_at,
         'email_event' as collector_table,
@@ -68,10 +70,13 @@ rows as (
 select
     rows.event_id,
     rows.contact_id,
-    case when rows.recipient is not null then {{ lead_scoring.hubspot_email_key('rows.recipient') }} end as anonymous_id,
+    case
+        when rows.recipient is not null then {{ lead_scoring.hubspot_email_key('rows.recipient') }}
+    end as anonymous_id,
     {{ lead_scoring.mapped_event_type('rows.collector_event', 'event_map') }} as event_type,
     rows.occurred_at,
-    {{ lead_scoring.normalized_text("case when rows.collector_table = 'email_event' then 'email' else 'web' end") }} as channel,
+    {{ lead_scoring.normalized_text(
+        "case when rows.collector_table = 'email_event' then 'email' else 'web' end") }} as channel,
     cast(null as {{ dbt.type_string() }}) as source,
     cast(null as {{ dbt.type_string() }}) as campaign_id,
     rows.email_id,
