@@ -336,3 +336,17 @@ def test_closed_loop_calibrated_behaviour_rules_score_the_fitted_points(scored):
         # each rule's contribution is published to 6 decimals; the score is their sum
         assert cb.check_equal(got, data.Xs[fit.half_life][rows], fit.points, "closed loop") <= 1e-8
         assert np.max(np.abs(got - data.Xs[fit.half_life][rows] @ fit.points)) <= 5e-7 * int((fit.points != 0).sum())
+
+
+def test_python_features_equal_the_sql_features(scored):
+    """The study computes candidates in numpy (no build per time); they must equal the SQL's."""
+    data = scored.data
+    with scored.scratch.connect() as con:
+        ids, times, y = cb.open_rows(con, TIMES)
+        fast = cb.python_features(con, scored.rules, ids, times, list(data.Xs))
+    # the same rows in the same order (time, then lead) and labels as int_lead_outcomes
+    assert list(zip(ids, times)) == list(zip(data.ids, data.times))
+    assert list(y) == list(data.y)
+    for h, X in data.Xs.items():
+        assert np.count_nonzero(X) > 1000   # not all zeros
+        np.testing.assert_allclose(fast[h], X, rtol=1e-12, atol=1e-12)
