@@ -56,7 +56,7 @@ def population_sql(as_of_times: list[str]) -> str:
 
 def behavior_candidates(con, as_of_times: list[str], min_support: int,
                         no_response_pairs: list[tuple[str, str]] = (),
-                        no_response_days: list[float] = (3, 7, 14, 30)) -> list[dict]:
+                        no_response_days: list[float] = (3, 7, 14, 30), extra: bool = False) -> list[dict]:
     """Behaviour and absence candidates from the events of the open leads at the given times."""
     con.execute(f"create or replace temp table pop as {population_sql(as_of_times)}")
     con.execute("""create or replace temp table pev as
@@ -99,6 +99,22 @@ def behavior_candidates(con, as_of_times: list[str], min_support: int,
                 rules.append({"kind": "behavior", "event_type": event_type, "within_days_of_previous": d,
                               "max_points": cap, "description": f"each {event_type} within "
                               f"{cal.number_text(d)} days of the previous one (up to {cap})"})
+        if extra:
+            # silence of one type: no event of it in N days (N at quartiles of the time since its last)
+            for w in sorted({window_days(q) for q in last_q[1::2]}):
+                rules.append({"kind": "absence", "rule_kind": "no_activity", "event_type": event_type,
+                              "within_days": w, "description": f"no {event_type} in {cal.number_text(w)} days"})
+            if max_n >= 3:
+                # recent counts: each event of the type in the last W days, capped
+                cap = max(3, int(count_q[-1]))
+                for w in sorted({window_days(q) for q in last_q[1::2]}):
+                    rules.append({"kind": "behavior", "event_type": event_type, "lookback_days": w, "max_points": cap,
+                                  "description": f"each {event_type} in the last {cal.number_text(w)} days "
+                                                 f"(up to {cap})"})
+                # repeats: each event from the n-th on (n at the median count), capped
+                n = max(2, int(count_q[1]))
+                rules.append({"kind": "behavior", "event_type": event_type, "occurrence_from": n, "max_points": cap,
+                              "description": f"each {event_type} from the {n}th on (up to {cap})"})
     recency = con.execute("select quantile_cont(r, ?) from (select contact_id, as_of, min(age) as r from pev "
                           "group by all)", [QUANTILES]).fetchone()[0]
     for w in sorted({window_days(q) for q in recency}):

@@ -274,7 +274,7 @@ def scored(tmp_path_factory):
     scratch.build({}, TIMES[-1], select=["int_lead_outcomes", "stg_raw__contact_attributes", "stg_raw__accounts",
                                          "stg_raw__interactions"], extra_vars={"exclude_lost_before_as_of": True})
     with scratch.connect() as con:
-        rules = cb.behavior_candidates(con, TIMES, 10, [("offer_sent", "offer_back")], [3, 7])
+        rules = cb.behavior_candidates(con, TIMES, 10, [("offer_sent", "offer_back")], [3, 7], extra=True)
         rules += cb.attribute_candidates(con, TIMES, 10, set())
     rules = cb.name_rules(rules)
     data = cb.score_candidates(scratch, rules, TIMES, [None, 7.0], "t_cand",
@@ -293,6 +293,10 @@ def test_behaviour_candidates_sql_equals_a_python_count(scored):
             ("behavior", None, "wdp"), ("absence", "no_activity", "count"), ("absence", "no_response", "count"),
             ("attribute", None, "count")} <= kinds
     assert any(r.get("lookback_days") and r.get("occurrence_from") for r in rules)   # first event in a window
+    # the extra kinds: silence of one type, recent counts, repeats from the n-th on
+    assert any(r.get("rule_kind") == "no_activity" and r["event_type"] != "*" for r in rules)
+    assert any(r.get("lookback_days") and r.get("max_points") and not r.get("occurrence_from") for r in rules)
+    assert any(r.get("occurrence_from") and not r.get("occurrence_to") for r in rules)
     by_contact = {c["contact_id"]: c for c in scored.contacts}
     events_of = {}
     for e in scored.events:
