@@ -108,12 +108,14 @@ def ml_oof(X: np.ndarray, y: np.ndarray, folds, kind: str) -> np.ndarray:
 
 
 def import_log(args, work: Path) -> Path:
-    """Import and load the log once: the loaded database is kept (keyed by the log's size and
-    time) and copied, so reruns skip the XML."""
+    """Import and load the log once: the loaded database is kept (keyed by the log's path, size
+    and time and the importer's and loader's code) and copied, so reruns skip the XML."""
     import shutil
     xes = args.xes or DEFAULT_XES
     stat = xes.stat()
-    key = f"{xes.resolve()} {stat.st_size} {stat.st_mtime_ns}"
+    import hashlib
+    code = hashlib.sha256(b"".join((REPO / "scripts" / f).read_bytes() for f in ("import_xes.py", "load_raw.py")))
+    key = f"{xes.resolve()} {stat.st_size} {stat.st_mtime_ns} {code.hexdigest()}"
     raw_dir, cache, db = work / "raw", work / "loaded.duckdb", work / "bpic2012.duckdb"
     stamp = work / "loaded.key"
     if args.reimport or not cache.exists() or not stamp.exists() or stamp.read_text() != key:

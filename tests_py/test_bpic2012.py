@@ -354,3 +354,19 @@ def test_python_features_equal_the_sql_features(scored):
     for h, X in data.Xs.items():
         assert np.count_nonzero(X) > 1000   # not all zeros
         np.testing.assert_allclose(fast[h], X, rtol=1e-12, atol=1e-12)
+
+
+def test_calibrated_bands_hold_the_hand_bands_shares():
+    import bpic2012_study
+    hand = [{"band": "warm", "min_score": "20", "is_sales_ready": "false"},
+            {"band": "cold", "min_score": "0", "is_sales_ready": "false"},
+            {"band": "hot", "min_score": "40", "is_sales_ready": "true"}]
+    scores = np.arange(-5, 15, dtype=float)   # 20 scores -5 .. 14
+    bands = bpic2012_study.bands_by_share(scores, hand, [0.3, 0.55, 0.15])
+    # cold from floor(min) = -5; warm at ceil(quantile 0.30) = ceil(-5 + 0.3 * 19) = ceil(0.7) = 1;
+    # hot at ceil(quantile 0.85) = ceil(-5 + 0.85 * 19) = ceil(11.15) = 12
+    assert [(b["band"], b["min_score"], b["is_sales_ready"]) for b in bands] == [
+        ("cold", -5.0, False), ("warm", 1.0, False), ("hot", 12.0, True)]
+    # ties: thresholds still increase
+    flat = bpic2012_study.bands_by_share(np.zeros(10), hand, [0.3, 0.55, 0.15])
+    assert [b["min_score"] for b in flat] == [0.0, 1.0, 2.0]
