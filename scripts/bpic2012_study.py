@@ -264,8 +264,9 @@ def run(args) -> str:
     band_lines += [f"| {t[:10]} | {m} | {b} | {s:g} | {n:,} | {w:,} | {'' if r is None else f'{r:.1%}'} |"
                    for t, m, b, s, n, w, r in band_rows]
     elapsed = time.perf_counter() - started
+    cpu = sum(__import__("os").times()[:4])   # this process and the dbt builds it waited for
     timing = ["| phase | seconds |", "|---|---:|", *[f"| {k} | {v:.0f} |" for k, v in phases.items()],
-              f"| total | {elapsed:.0f} |"]
+              f"| total (wall) | {elapsed:.0f} |", f"| CPU time (study and its dbt builds) | {cpu:.0f} |"]
     try:
         load = " (load average %.1f, %.1f, %.1f)" % __import__("os").getloadavg()
     except OSError:
