@@ -5,20 +5,23 @@
     lead-scoring study bpic2012          (the same)
 
 1. Imports ../shared/data/bpic2012/BPI_Challenge_2012.xes.gz (scripts/import_xes.py) and loads it
-   with scripts/load_raw.py: 13,087 applications (leads), their events, their outcomes.
+   with scripts/load_raw.py: 13,087 applications (leads), their events, their outcomes. The
+   loaded database is cached in <work> (--reimport to redo).
 2. Time-honest evaluation at AS_OF_TIMES: at each time the population is the applications
    created by then with no outcome yet (var exclude_lost_before_as_of); a win is an approval
    after it. One lead open at several times gives one row per time.
-3. Generates behaviour candidates (scripts/calibrate_behavior.py) and scores them with the
-   project's SQL at every time, once per candidate half-life.
+3. Generates behaviour candidates (scripts/calibrate_behavior.py) and computes them in numpy at
+   every time, once per candidate half-life (python_features: the contract's words, tested equal
+   to the SQL; no scratch build per time).
 4. Splits the leads into --folds folds grouped by lead (stratified). For each fold, chooses the
    half-life and L1 strength by an inner grouped CV on the other folds and fits integer points
    there (model b12_fold_<k>); b12_calibrated is fitted on all rows (the deliverable rules,
    written to <work>/calibrated_rules/).
-5. Builds the project at every time with the fold models, b12_calibrated and the hand-written
-   rules (examples/bpic2012/rules), checks that the SQL scores equal the fitted points, and
-   measures out-of-fold ROC AUC per time and pooled, next to a logistic regression and
-   gradient boosting on the same candidate features, folds and times.
+5. Builds the project once per time with the fold models, b12_calibrated and the hand-written
+   rules (examples/bpic2012/rules), checks that the SQL scores equal the fitted points and that
+   the fitted rows and labels are int_lead_outcomes' evaluated leads, and measures out-of-fold
+   ROC AUC per time and pooled, next to a logistic regression and gradient boosting on the same
+   candidate features, folds and times. The report ends with the time of each phase.
 """
 from __future__ import annotations
 
