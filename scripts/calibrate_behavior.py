@@ -12,9 +12,11 @@ judges them at several past scoring times at once:
 - absence: `no_activity` (any type, and per type) in N days, `no_response` pairs of the funnel;
 - attribute quantiles and values (as scripts/calibrate.py makes them).
 
-Every candidate is a rule of one point, scored by the project's SQL at each time, once per
-candidate half-life (a model's `decay_half_life_days` applies to all its behaviour rules), so the
-features the fit sees are exactly what the written rules compute. The fit (L1 logistic
+Every candidate is a rule of one point, scored at each time once per candidate half-life (a
+model's `decay_half_life_days` applies to all its behaviour rules), either by the project's SQL
+(score_candidates: a scratch build per time) or in numpy by the contract's words
+(python_features, tested equal to the SQL and much faster), so the features the fit sees are
+exactly what the written rules compute. The fit (L1 logistic
 regression, at most --max-rules rules, integer points) chooses the half-life and the
 regularisation by cross-validation grouped by lead: all the rows of one lead (one per scoring
 time) sit in the same fold.
