@@ -12,9 +12,11 @@ judges them at several past scoring times at once:
 - absence: `no_activity` (any type, and per type) in N days, `no_response` pairs of the funnel;
 - attribute quantiles and values (as scripts/calibrate.py makes them).
 
-Every candidate is a rule of one point, scored by the project's SQL at each time, once per
-candidate half-life (a model's `decay_half_life_days` applies to all its behaviour rules), so the
-features the fit sees are exactly what the written rules compute. The fit (L1 logistic
+Every candidate is a rule of one point, scored at each time once per candidate half-life (a
+model's `decay_half_life_days` applies to all its behaviour rules), either by the project's SQL
+(score_candidates: a scratch build per time) or in numpy by the contract's words
+(python_features, tested equal to the SQL and much faster), so the features the fit sees are
+exactly what the written rules compute. The fit (L1 logistic
 regression, at most --max-rules rules, integer points) chooses the half-life and the
 regularisation by cross-validation grouped by lead: all the rows of one lead (one per scoring
 time) sit in the same fold.
@@ -56,7 +58,7 @@ def population_sql(as_of_times: list[str]) -> str:
 
 def behavior_candidates(con, as_of_times: list[str], min_support: int,
                         no_response_pairs: list[tuple[str, str]] = (),
-                        no_response_days: list[float] = (3, 7, 14, 30)) -> list[dict]:
+                        no_response_days: list[float] = (3, 7, 14, 30), extra: bool = False) -> list[dict]:
     """Behaviour and absence candidates from the events of the open leads at the given times."""
     con.execute(f"create or replace temp table pop as {population_sql(as_of_times)}")
     con.execute("""create or replace temp table pev as
@@ -99,6 +101,22 @@ def behavior_candidates(con, as_of_times: list[str], min_support: int,
                 rules.append({"kind": "behavior", "event_type": event_type, "within_days_of_previous": d,
                               "max_points": cap, "description": f"each {event_type} within "
                               f"{cal.number_text(d)} days of the previous one (up to {cap})"})
+        if extra:
+            # silence of one type: no event of it in N days (N at quartiles of the time since its last)
+            for w in sorted({window_days(q) for q in last_q[1::2]}):
+                rules.append({"kind": "absence", "rule_kind": "no_activity", "event_type": event_type,
+                              "within_days": w, "description": f"no {event_type} in {cal.number_text(w)} days"})
+            if max_n >= 3:
+                # recent counts: each event of the type in the last W days, capped
+                cap = max(3, int(count_q[-1]))
+                for w in sorted({window_days(q) for q in last_q[1::2]}):
+                    rules.append({"kind": "behavior", "event_type": event_type, "lookback_days": w, "max_points": cap,
+                                  "description": f"each {event_type} in the last {cal.number_text(w)} days "
+                                                 f"(up to {cap})"})
+                # repeats: each event from the n-th on (n at the median count), capped
+                n = max(2, int(count_q[1]))
+                rules.append({"kind": "behavior", "event_type": event_type, "occurrence_from": n, "max_points": cap,
+                              "description": f"each {event_type} from the {n}th on (up to {cap})"})
     recency = con.execute("select quantile_cont(r, ?) from (select contact_id, as_of, min(age) as r from pev "
                           "group by all)", [QUANTILES]).fetchone()[0]
     for w in sorted({window_days(q) for q in recency}):
@@ -314,3 +332,102 @@ def check_equal(sql: np.ndarray, X: np.ndarray, points: np.ndarray, what: str, t
     if gap > tolerance:
         raise SystemExit(f"{what}: the SQL scores differ from the fitted points by up to {gap}")
     return gap
+
+
+# ------------------------------------------------------------------------------ fast features
+def open_rows(con, as_of_times: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(contact_id, as_of, is_won) of the leads open at each time, as int_lead_outcomes evaluates
+    them with exclude_lost_before_as_of: created by then, no outcome by then; won = approved after."""
+    rows = con.execute(f"""
+        select p.contact_id, strftime(p.as_of, '%Y-%m-%d %H:%M:%S') as as_of,
+               exists (select 1 from staging.stg_raw__conversions v where v.contact_id = p.contact_id
+                       and v.outcome = 'won' and v.converted_at > p.as_of) as is_won
+        from ({population_sql(as_of_times)}) p order by p.as_of, p.contact_id""").fetchall()
+    return (np.array([r[0] for r in rows]), np.array([r[1] for r in rows]),
+            np.array([int(r[2]) for r in rows]))
+
+
+def python_features(con, rules: list[dict], ids: np.ndarray, times: np.ndarray, half_lives: list) -> dict:
+    """Each candidate's one-point contribution per (lead, time) row and half-life, computed in
+    numpy from the staged events by the contract's words (the same arithmetic as the models:
+    ages are epoch-second differences / 86400, occurrences numbered over all history by
+    (occurred_at, event_id)). Replaces one scratch build per time with every candidate in it;
+    the study still checks that the SQL scores of the fitted rules equal these features."""
+    import pandas as pd
+    ev = con.execute("""select contact_id, event_id, event_type, epoch(occurred_at) as t
+                        from staging.stg_raw__interactions where contact_id is not null
+                        order by contact_id, event_type, occurred_at, event_id""").df()
+    ev["n"] = ev.groupby(["contact_id", "event_type"]).cumcount() + 1
+    ev["prev_t"] = ev.groupby(["contact_id", "event_type"])["t"].shift(1)
+    created = dict(con.execute("select contact_id, epoch(created_at) from staging.stg_raw__contacts").fetchall())
+    attrs = {}
+    sources = cal.attribute_sources(con)
+    for name in {r["attribute"] for r in rules if r["kind"] == "attribute"}:
+        attrs[name] = {c: (v, x) for c, v, x in con.execute(sources[name]).fetchall()}
+    row_of = {(c, t): i for i, (c, t) in enumerate(zip(ids, times))}
+    n_rows = len(ids)
+    out = {h: np.zeros((n_rows, len(rules))) for h in half_lives}
+    for t in sorted(set(times)):
+        as_of = con.execute("select epoch(cast(? as timestamp))", [t]).fetchone()[0]
+        mine = times == t
+        rows_here = pd.Series(np.flatnonzero(mine), index=ids[mine])
+        e = ev[(ev["t"] <= as_of) & ev["contact_id"].isin(rows_here.index)].copy()
+        e["row"] = rows_here.loc[e["contact_id"]].to_numpy()
+        e["age"] = (as_of - e["t"]) / 86400.0
+        by_type = {k: g for k, g in e.groupby("event_type")}
+        for j, rule in enumerate(rules):
+            if rule["kind"] == "attribute":
+                values = attrs[rule["attribute"]]
+                for c in ids[mine]:
+                    v, x = values.get(c, (None, None))
+                    if rule["operator"] == "is_null":
+                        hit = v is None
+                    elif rule["operator"] == "gte":
+                        hit = x is not None and x >= float(rule["value"])
+                    else:
+                        hit = v == rule["value"]
+                    if hit:
+                        for h in half_lives:
+                            out[h][row_of[(c, t)], j] = 1.0
+                continue
+            if rule["kind"] == "absence" and rule["rule_kind"] == "no_activity":
+                days = rule["within_days"]
+                g = e if rule["event_type"] == "*" else by_type.get(rule["event_type"], e.iloc[:0])
+                active = set(g.loc[g["age"] < days, "row"])
+                for c in ids[mine]:
+                    r = row_of[(c, t)]
+                    if (as_of - created[c]) / 86400.0 >= days and r not in active:
+                        for h in half_lives:
+                            out[h][r, j] = 1.0
+                continue
+            cap = rule.get("max_points")
+            if rule["kind"] == "absence":   # no_response
+                days = rule["within_days"]
+                sent = by_type.get(rule["event_type"], e.iloc[:0])
+                sent = sent[sent["age"] >= days]
+                resp = by_type.get(rule["response_event_type"], e.iloc[:0])
+                if len(sent):
+                    m = sent[["row", "t", "age"]].reset_index().merge(resp[["row", "t"]], on="row", how="left",
+                                                                      suffixes=("", "_r"))
+                    m["ok"] = (m["t_r"] >= m["t"]) & ((m["t_r"] - m["t"]) / 86400.0 <= days)
+                    answered = m.groupby("index")["ok"].any()
+                    sent = sent[~answered.reindex(sent.index, fill_value=False).to_numpy()]
+                rows_, ages = sent["row"].to_numpy(), sent["age"].to_numpy() - days
+            else:
+                g = by_type.get(rule["event_type"], e.iloc[:0])
+                keep = np.ones(len(g), dtype=bool)
+                if rule.get("occurrence_from") is not None:
+                    keep &= g["n"].to_numpy() >= rule["occurrence_from"]
+                if rule.get("occurrence_to") is not None:
+                    keep &= g["n"].to_numpy() <= rule["occurrence_to"]
+                if rule.get("within_days_of_previous") is not None:
+                    gap = (g["t"] - g["prev_t"]).to_numpy() / 86400.0
+                    keep &= ~np.isnan(gap) & (gap <= rule["within_days_of_previous"])
+                if rule.get("lookback_days") is not None:
+                    keep &= g["age"].to_numpy() < rule["lookback_days"]
+                rows_, ages = g["row"].to_numpy()[keep], g["age"].to_numpy()[keep]
+            for h in half_lives:
+                w = np.ones(len(ages)) if h is None else np.power(0.5, ages / h)
+                col = np.bincount(rows_.astype(int), weights=w, minlength=n_rows)
+                out[h][:, j] += col if cap is None else np.minimum(col, cap) * (col != 0)
+    return out

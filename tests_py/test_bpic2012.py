@@ -274,7 +274,7 @@ def scored(tmp_path_factory):
     scratch.build({}, TIMES[-1], select=["int_lead_outcomes", "stg_raw__contact_attributes", "stg_raw__accounts",
                                          "stg_raw__interactions"], extra_vars={"exclude_lost_before_as_of": True})
     with scratch.connect() as con:
-        rules = cb.behavior_candidates(con, TIMES, 10, [("offer_sent", "offer_back")], [3, 7])
+        rules = cb.behavior_candidates(con, TIMES, 10, [("offer_sent", "offer_back")], [3, 7], extra=True)
         rules += cb.attribute_candidates(con, TIMES, 10, set())
     rules = cb.name_rules(rules)
     data = cb.score_candidates(scratch, rules, TIMES, [None, 7.0], "t_cand",
@@ -293,6 +293,10 @@ def test_behaviour_candidates_sql_equals_a_python_count(scored):
             ("behavior", None, "wdp"), ("absence", "no_activity", "count"), ("absence", "no_response", "count"),
             ("attribute", None, "count")} <= kinds
     assert any(r.get("lookback_days") and r.get("occurrence_from") for r in rules)   # first event in a window
+    # the extra kinds: silence of one type, recent counts, repeats from the n-th on
+    assert any(r.get("rule_kind") == "no_activity" and r["event_type"] != "*" for r in rules)
+    assert any(r.get("lookback_days") and r.get("max_points") and not r.get("occurrence_from") for r in rules)
+    assert any(r.get("occurrence_from") and not r.get("occurrence_to") for r in rules)
     by_contact = {c["contact_id"]: c for c in scored.contacts}
     events_of = {}
     for e in scored.events:
@@ -336,3 +340,33 @@ def test_closed_loop_calibrated_behaviour_rules_score_the_fitted_points(scored):
         # each rule's contribution is published to 6 decimals; the score is their sum
         assert cb.check_equal(got, data.Xs[fit.half_life][rows], fit.points, "closed loop") <= 1e-8
         assert np.max(np.abs(got - data.Xs[fit.half_life][rows] @ fit.points)) <= 5e-7 * int((fit.points != 0).sum())
+
+
+def test_python_features_equal_the_sql_features(scored):
+    """The study computes candidates in numpy (no build per time); they must equal the SQL's."""
+    data = scored.data
+    with scored.scratch.connect() as con:
+        ids, times, y = cb.open_rows(con, TIMES)
+        fast = cb.python_features(con, scored.rules, ids, times, list(data.Xs))
+    # the same rows in the same order (time, then lead) and labels as int_lead_outcomes
+    assert list(zip(ids, times)) == list(zip(data.ids, data.times))
+    assert list(y) == list(data.y)
+    for h, X in data.Xs.items():
+        assert np.count_nonzero(X) > 1000   # not all zeros
+        np.testing.assert_allclose(fast[h], X, rtol=1e-12, atol=1e-12)
+
+
+def test_calibrated_bands_hold_the_hand_bands_shares():
+    import bpic2012_study
+    hand = [{"band": "warm", "min_score": "20", "is_sales_ready": "false"},
+            {"band": "cold", "min_score": "0", "is_sales_ready": "false"},
+            {"band": "hot", "min_score": "40", "is_sales_ready": "true"}]
+    scores = np.arange(-5, 15, dtype=float)   # 20 scores -5 .. 14
+    bands = bpic2012_study.bands_by_share(scores, hand, [0.3, 0.55, 0.15])
+    # cold from floor(min) = -5; warm at ceil(quantile 0.30) = ceil(-5 + 0.3 * 19) = ceil(0.7) = 1;
+    # hot at ceil(quantile 0.85) = ceil(-5 + 0.85 * 19) = ceil(11.15) = 12
+    assert [(b["band"], b["min_score"], b["is_sales_ready"]) for b in bands] == [
+        ("cold", -5.0, False), ("warm", 1.0, False), ("hot", 12.0, True)]
+    # ties: thresholds still increase
+    flat = bpic2012_study.bands_by_share(np.zeros(10), hand, [0.3, 0.55, 0.15])
+    assert [b["min_score"] for b in flat] == [0.0, 1.0, 2.0]

@@ -25,7 +25,8 @@ def study() -> None:
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True, help="Folds grouped by lead.")
 @click.option("--max-rules", type=click.IntRange(min=1), default=40, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Fold split seed.")
-def bpic2012(work: Path, xes: Path | None, folds: int, max_rules: int, seed: int) -> None:
+@click.option("--reimport", is_flag=True, help="Import the log again even if a loaded copy is cached in --work.")
+def bpic2012(work: Path, xes: Path | None, folds: int, max_rules: int, seed: int, reimport: bool) -> None:
     """Behaviour scoring on the BPI Challenge 2012 event log: import the XES log, calibrate
     behaviour rules at four past scoring times with CV grouped by lead, score with the project's
     SQL, compare with hand-written rules, logistic regression and gradient boosting.
@@ -43,6 +44,8 @@ def bpic2012(work: Path, xes: Path | None, folds: int, max_rules: int, seed: int
     argv = ["--work", str(work), "--folds", str(folds), "--max-rules", str(max_rules), "--seed", str(seed)]
     if xes is not None:
         argv += ["--xes", str(xes)]
+    if reimport:
+        argv.append("--reimport")
     try:
         code = bpic2012_study.main(argv)
     except SystemExit as exc:   # the study's one-line reasons
