@@ -320,6 +320,11 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"bpic2012: {args.xes} not found")
     # one BLAS/OpenMP thread: the fits are small, and spinning threads on a shared machine cost
     # more than they give (a refit took 2.5 s with them, 0.01 s without)
+    # the limit reaches only thread pools already loaded: load scikit-learn's OpenMP and scipy's
+    # BLAS first (loaded after it, they kept 2 threads: one gradient-boosting fit 62 s, not 6 s)
+    import scipy.optimize  # noqa: F401
+    import sklearn.ensemble  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
     from threadpoolctl import threadpool_limits
     with threadpool_limits(1):
         report = run(args)
