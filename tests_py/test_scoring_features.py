@@ -101,6 +101,7 @@ SEEDS = {
         band("m_tie", "cold", 0), band("m_tie", "a_open", 50),
         {**band("m_tie", "z_gated", 50, True), "min_fit_score": 20},
         {**band("m_tie", "b_gated", 50, True), "min_fit_score": 30},
+        {**band("m_tie", "y_gated", 50, True), "min_fit_score": 10},
     ],
     "routing_rules": [
         routing("m_grade", 10, "score.matrix_cell", "equals", "A1", "ae_a1"),
@@ -284,8 +285,9 @@ def test_band_that_needs_fit(built, contact_id, expected):
 
 
 @pytest.mark.parametrize("contact_id, expected", [
-    # ceo 25 + demo 25 = 50: qualifies for a_open (no fit) and z_gated (fit 25 >= 20), not for
-    # b_gated (25 < 30). Tie on min_score 50: the higher min_fit_score, z_gated (not a_open by name).
+    # ceo 25 + demo 25 = 50: qualifies for a_open (no fit), y_gated (fit 25 >= 10) and z_gated
+    # (25 >= 20), not for b_gated (25 < 30). Tie on min_score 50: the highest min_fit_score,
+    # z_gated (not a_open or y_gated, which sort first by name).
     # Grades A and B both start at 20 <= 25: first by name, A; tiers 1 and 2 both at 10 <= 25: 1.
     ("c_ceo", (25, 50, "z_gated", True, "A", "1")),
     # ceo 25 + demo 25 = 50 as well (m_tie has no chat rule)
