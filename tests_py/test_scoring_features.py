@@ -122,6 +122,7 @@ CONTACTS = [
     contact("c_fc"), contact("c_fd", job_title="Intern"),
     contact("c_ceo", job_title="CEO"), contact("c_ceo2", job_title="CEO"),
     contact("c_r1", job_title="Director"), contact("c_r2"), contact("c_r3"), contact("c_r4"), contact("c_r5"),
+    contact("c_r6"), contact("c_r7"),
 ]
 INTERACTIONS = [
     *opens("c_g6", *[f"2026-06-0{d} 10:00:00" for d in range(1, 7)]),
@@ -161,6 +162,11 @@ INTERACTIONS = [
     # c_r4 / c_r5: reset exactly 30 days before as_of, and one second later
     ev("c_r4_reset", "c_r4", "recycled", "2026-05-31 00:00:00"),
     ev("c_r5_reset", "c_r5", "recycled", "2026-05-31 00:00:01"),
+    # c_r6 / c_r7: an email sent at the reset instant (not after it), and one second later
+    ev("c_r6_reset", "c_r6", "recycled", "2026-06-15 00:00:00"),
+    ev("c_r6_sent", "c_r6", "email_sent", "2026-06-15 00:00:00"),
+    ev("c_r7_reset", "c_r7", "recycled", "2026-06-15 00:00:00"),
+    ev("c_r7_sent", "c_r7", "email_sent", "2026-06-15 00:00:01"),
 ]
 
 
@@ -320,6 +326,10 @@ def test_ties_on_a_threshold(built, contact_id, expected):
     ("c_r4", (0, -10, -10, "2026-05-31 00:00:00")),
     # reset one second later: 29.99999 days, no penalty yet
     ("c_r5", (0, 0, 0, "2026-05-31 00:00:01")),
+    # no_response after a reset: an email sent at the reset instant is not after it (0); one
+    # sent a second later and unanswered for 3 days costs -2. no_activity from 06-15: 15 < 30 days
+    ("c_r6", (0, 0, 0, "2026-06-15 00:00:00")),
+    ("c_r7", (0, -2, -2, "2026-06-15 00:00:00")),
 ])
 def test_recycling(built, contact_id, expected):
     row = built.query("select fit_score, engagement_score, score, strftime(engagement_reset_at, '%Y-%m-%d %H:%M:%S') "
@@ -349,8 +359,9 @@ CHANGE_SEEDS = {
 def two_builds(tmp_path_factory) -> Project:
     project = Project(tmp_path_factory.mktemp("changes") / "project")
     project.write_seeds(**CHANGE_SEEDS)
-    project.load_raw(scenario.LOADED_AT, contacts=[contact("c_x", job_title="Director")], interactions=[
+    project.load_raw(scenario.LOADED_AT, contacts=[contact("c_x", job_title="Director"), contact("c_y")], interactions=[
         *opens("c_x", "2026-06-01 10:00:00", "2026-06-02 10:00:00", "2026-06-03 10:00:00"),
+        *opens("c_y", "2026-06-10 10:00:00", "2026-06-11 10:00:00"),
         ev("x_demo1", "c_x", "demo_request", "2026-06-30 00:00:00"),
         ev("x_pv", "c_x", "page_view", "2026-06-29 00:00:00"),
     ])
@@ -359,6 +370,9 @@ def two_builds(tmp_path_factory) -> Project:
     project.load_raw("2026-07-11 00:00:00", interactions=[
         ev("x_recycled", "c_x", "recycled", "2026-07-01 00:00:00"),
         ev("x_demo2", "c_x", "demo_request", "2026-07-05 00:00:00"),
+        # c_y's opens land again: the first unchanged (a replay), the second corrected to a page view
+        ev("c_y_open0", "c_y", "email_open", "2026-06-10 10:00:00"),
+        ev("c_y_open1", "c_y", "page_view", "2026-06-11 10:00:00"),
     ])
     project.build(as_of="2026-07-05 00:00:00")
     return project
@@ -377,6 +391,15 @@ def test_recycled_between_builds_restarts_engagement_not_fit(two_builds):
                                "and contact_id = 'c_x' order by valid_from")
     assert history == [(25,), (10,)]
     assert two_builds.scores("m_plain")["c_x"][:3] == (10, 0, 10)
+
+
+def test_replayed_and_corrected_events_between_builds(two_builds):
+    # build 1: two opens x 5 = 10. Build 2: the replayed open counts once (latest load wins, same
+    # values) and the corrected one is a page view now: 5. Stored matches of re-landed events
+    # must be replaced, not kept next to the new ones.
+    history = two_builds.query("select score from marts.fct_lead_score_history where model_id = 'm_plain' "
+                               "and contact_id = 'c_y' order by valid_from")
+    assert history == [(10,), (5,)]
 
 
 def test_first_version_is_explained_from_zero(two_builds):
