@@ -229,3 +229,9 @@ RAW_2 = {
         ev("bump_1", "c_band_at", "t_bump", "2026-07-10 00:00:00"),
     ],
 }
+
+# Third batch, built incrementally as of LATEST: c_band_below goes back to its first band, so its
+# current band run must be the latest one, not the first (low -> mid -> low).
+LATEST = "2026-08-10 00:00:00"
+LOADED_AT_3 = "2026-08-12 00:00:00"
+RAW_3 = {"contacts": [contact("c_band_below", bcase="below_ten", updated_at="2026-08-01 00:00:00")]}

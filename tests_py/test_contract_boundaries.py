@@ -321,3 +321,22 @@ def test_band_entry_and_points_in_band_after_a_second_build(later):
         # unchanged 20 (high)
         ("c_band_top", 20.0, "high", "2026-06-30 00:00:00", 0.0),
     ]
+
+
+@pytest.fixture(scope="module")
+def latest(later, tmp_path_factory) -> Project:
+    project = later.clone(tmp_path_factory.mktemp("boundaries_latest") / "project")
+    project.load_raw(bs.LOADED_AT_3, **bs.RAW_3)
+    project.build(as_of=bs.LATEST)
+    return project
+
+
+def test_band_entry_when_a_lead_returns_to_an_earlier_band(latest):
+    history = latest.query("select band, score from marts.fct_lead_score_history where model_id = 'e_band' "
+                           "and contact_id = 'c_band_below' order by valid_from")
+    assert history == [("low", 9.5), ("mid", 10.0), ("low", 9.5)]
+    # back in low at LATEST: the current run began at LATEST (not at the first build), 0 points since
+    assert latest.query("select band, cast(band_entered_at as varchar), points_in_band from marts.fct_lead_scores "
+                        "where model_id = 'e_band' and contact_id = 'c_band_below'") == [
+        ("low", "2026-08-10 00:00:00", 0.0)]
+
