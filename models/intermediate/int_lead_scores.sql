@@ -56,18 +56,20 @@ scored as (
 ),
 
 banded as (
-    {{ lead_scoring.pick_band('scored', ['model_id', 'contact_id'], 'score', fit='fit_score') }}
+    {{ lead_scoring.pick_band(
+        'scored', ['model_id', 'contact_id'], 'score', ref('stg_rules__score_bands'), fit='fit_score'
+    ) }}
 ),
 
 graded as (
     {{ lead_scoring.pick_threshold(
-        'scored', 'fit_score', 'stg_rules__fit_grades', 'grade', 'min_fit_score'
+        'scored', 'fit_score', ref('stg_rules__fit_grades'), 'grade', 'min_fit_score'
     ) }}
 ),
 
 tiered as (
     {{ lead_scoring.pick_threshold(
-        'scored', 'engagement_score', 'stg_rules__engagement_tiers', 'tier', 'min_engagement_score'
+        'scored', 'engagement_score', ref('stg_rules__engagement_tiers'), 'tier', 'min_engagement_score'
     ) }}
 ),
 
