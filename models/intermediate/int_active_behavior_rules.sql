@@ -3,26 +3,9 @@
 {{ config(materialized='view') }}
 
 select
-    rules.model_id,
-    rules.rule_id,
-    rules.condition_id,
-    rules.event_type,
-    rules.field,
-    rules.operator,
-    rules.value_text,
-    rules.value_list,
-    rules.value_number,
-    rules.value_low,
-    rules.value_high,
-    rules.value_pattern,
-    rules.points,
-    rules.lookback_days,
-    rules.occurrence_from,
-    rules.occurrence_to,
-    rules.within_days_of_previous,
-    rules.description,
+    rules.*,
     models.decay_half_life_days
 from {{ ref('stg_rules__behavior_rules') }} as rules
-inner join {{ ref('stg_rules__scoring_models') }} as models
+inner join {{ ref('int_active_scoring_models') }} as models
     on rules.model_id = models.model_id
-where rules.is_active and models.is_active
+where rules.is_active

@@ -1,8 +1,7 @@
 -- One row per (active model, contact): fit, engagement, clamped score, band, rank and
 -- interest as of the scoring time (fct_lead_scores adds stage and routing columns).
 with models as (
-    select * from {{ ref('stg_rules__scoring_models') }}
-    where is_active
+    select * from {{ ref('int_active_scoring_models') }}
 ),
 
 contacts as (

@@ -29,6 +29,7 @@ import click
 
 # The scoring path: what the contract's edges live in (`--all` takes every file).
 DEFAULT_SCOPE = [
+    "models/intermediate/int_active_*_rules.sql",
     "models/intermediate/int_behavior_*.sql",
     "models/intermediate/int_absence_*.sql",
     "models/intermediate/int_condition_events.sql",
