@@ -33,6 +33,7 @@ DEFAULT_SCOPE = [
     "models/intermediate/int_behavior_*.sql",
     "models/intermediate/int_absence_*.sql",
     "models/intermediate/int_condition_events.sql",
+    "models/intermediate/int_lead_score_totals.sql",
     "models/intermediate/int_lead_scores.sql",
     "models/marts/scoring/fct_lead_scores.sql",
     "macros/conditions.sql",
