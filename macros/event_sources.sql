@@ -42,7 +42,10 @@
 
 {#- `union all` of the adapters' base rows for a contract table, in the columns of the raw
     base select (contract columns, the raw table's extra columns as NULL, loaded_at,
-    rejection_reason, raw_values). Empty when no adapter is enabled. -#}
+    rejection_reason, raw_values). Empty when no adapter is enabled.
+    It calls source() and ref() because var lead_scoring__event_sources decides at parse time
+    which tables are read (a disabled adapter's model does not exist); the calling base model
+    still records every edge in the DAG. -#}
 {% macro adapter_union(table, raw_included=true) -%}
     {%- set columns = lead_scoring.raw_columns(table) -%}
     {%- set extra = [] -%}

@@ -33,7 +33,9 @@
     {{- return([project_name, text]) -}}
 {%- endmacro %}
 
-{#- ref() of a rule seed (see rule_seed_target); two-argument, so it never resolves by accident. -#}
+{#- ref() of a rule seed (see rule_seed_target); two-argument, so it never resolves by accident.
+    ref() here: var lead_scoring__<seed_name> picks the relation (host's or demo seed) at parse
+    time; the calling stg_rules__ model records the edge, so the DAG shows it. -#}
 {% macro rule_seed(seed_name) -%}
     {%- set target_node = lead_scoring.rule_seed_target(seed_name) -%}
     {{- return(ref(target_node[0], target_node[1])) -}}

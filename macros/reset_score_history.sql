@@ -2,6 +2,7 @@
     that were current then, so builds at as_of >= since can rewrite it in order.
     dbt run-operation reset_score_history --args '{since: "2026-01-01"}' -#}
 {% macro reset_score_history(since) %}
+    {#- ref() here: an operation (run-operation) on the built marts, not a model; nothing to show in the DAG -#}
     {%- set history = ref('fct_lead_score_history') -%}
     {%- set since_ts = lead_scoring.timestamp_literal(since) -%}
     {% call statement('reset_history', fetch_result=False, auto_begin=True) %}

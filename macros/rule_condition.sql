@@ -48,11 +48,12 @@
 {%- endmacro %}
 
 {#- Rows of `scored` (a CTE with model_id, <keys>, <score>) with the band the contract
-    assigns: the band with the highest min_score not above the score, else the lowest band.
+    assigns from `bands` (the model's ref('stg_rules__score_bands'), so the DAG shows it): the
+    band with the highest min_score not above the score, else the lowest band.
     With `fit` (a column of `scored`), a band with min_fit_score applies only when the fit is
     at least that too (fit-gated bands); without it min_fit_score is ignored (accounts).
     The edge is plain SQL written once (`qualifies`), so `make mutate` can move it. -#}
-{% macro pick_band(scored, keys, score, fit=none) -%}
+{% macro pick_band(scored, keys, score, bands, fit=none) -%}
     select
         {{ keys | join(', ') }},
         band,
@@ -86,30 +87,18 @@
                 and (bands.min_fit_score is null or bands.min_fit_score <= {{ scored }}.{{ fit }})
                 {%- endif %} as qualifies
             from {{ scored }}
-            inner join {{ ref('stg_rules__score_bands') }} as bands
+            inner join {{ bands }} as bands
                 on {{ scored }}.model_id = bands.model_id
         ) as band_candidates
     ) as ranked_bands
     where band_rank = 1
 {%- endmacro %}
 
-{#- The active rows of a rule model whose scoring model is active, with the model's decay. -#}
-{% macro active_rules(rules_model) -%}
-    (
-        select
-            rules.*,
-            models.decay_half_life_days
-        from {{ ref(rules_model) }} as rules
-        inner join {{ ref('stg_rules__scoring_models') }} as models
-            on rules.model_id = models.model_id
-        where rules.is_active and models.is_active
-    )
-{%- endmacro %}
-
 {#- Rows of `scored` (model_id, contact_id, <value>) with the name of the threshold row of
-    `rules_model` (model_id, <name>, <threshold>) chosen like bands: the highest threshold not
-    above the value, else the lowest. Models without rows get no row (the caller's NULL). -#}
-{% macro pick_threshold(scored, value, rules_model, name, threshold) -%}
+    `thresholds` (the model's ref() of a rules model with model_id, <name>, <threshold>) chosen
+    like bands: the highest threshold not above the value, else the lowest. Models without
+    rows get no row (the caller's NULL). -#}
+{% macro pick_threshold(scored, value, thresholds, name, threshold) -%}
     select
         model_id,
         contact_id,
@@ -130,7 +119,7 @@
                     thresholds.{{ name }}
             ) as threshold_rank
         from {{ scored }}
-        inner join {{ ref(rules_model) }} as thresholds
+        inner join {{ thresholds }} as thresholds
             on {{ scored }}.model_id = thresholds.model_id
     ) as ranked_thresholds
     where threshold_rank = 1

@@ -4,7 +4,7 @@ with scoring_time as (
 ),
 
 rules as (
-    select * from {{ lead_scoring.active_rules('stg_rules__absence_rules') }} as active
+    select * from {{ ref('int_active_absence_rules') }}
 ),
 
 watched_types as (

@@ -1,6 +1,6 @@
 -- Fit points: each matching attribute rule adds its points once.
 with rules as (
-    select * from {{ lead_scoring.active_rules('stg_rules__attribute_rules') }} as active
+    select * from {{ ref('int_active_attribute_rules') }}
 ),
 
 attributes as (

@@ -12,4 +12,4 @@ select distinct
     rules.value_low,
     rules.value_high,
     rules.value_pattern
-from {{ lead_scoring.active_rules('stg_rules__behavior_rules') }} as rules
+from {{ ref('int_active_behavior_rules') }} as rules

@@ -17,7 +17,7 @@ rules as (
         occurrence_to,
         within_days_of_previous,
         decay_half_life_days
-    from {{ lead_scoring.active_rules('stg_rules__behavior_rules') }} as active
+    from {{ ref('int_active_behavior_rules') }}
 ),
 
 events as (

@@ -3,7 +3,7 @@
 -- rules may test the lead's score: score.fit_grade, score.engagement_tier, score.matrix_cell,
 -- score.band.
 with rules as (
-    select * from {{ lead_scoring.active_rules('stg_rules__routing_rules') }} as active
+    select * from {{ ref('int_active_routing_rules') }}
 ),
 
 score_attributes as (

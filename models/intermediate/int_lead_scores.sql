@@ -1,73 +1,24 @@
 -- One row per (active model, contact): fit, engagement, clamped score, band, rank and
 -- interest as of the scoring time (fct_lead_scores adds stage and routing columns).
-with models as (
-    select * from {{ ref('stg_rules__scoring_models') }}
-    where is_active
-),
-
-contacts as (
-    select * from {{ ref('stg_raw__contacts') }}
-),
-
-totals as (
-    select
-        model_id,
-        contact_id,
-        sum(case when score_part = 'fit' then points else 0 end) as fit_score,
-        sum(case when score_part = 'engagement' then points else 0 end) as engagement_score
-    from {{ ref('int_lead_score_contributions') }}
-    group by model_id, contact_id
-),
-
-activity as (
-    select
-        contact_id,
-        max(occurred_at) as last_activity_at
-    from {{ ref('stg_raw__interactions') }}
-    where contact_id is not null and occurred_at <= {{ lead_scoring.as_of() }}
-    group by contact_id
-),
-
-scored as (
-    select
-        models.model_id,
-        contacts.contact_id,
-        contacts.account_id,
-        round(coalesce(totals.fit_score, 0), 6) as fit_score,
-        round(coalesce(totals.engagement_score, 0), 6) as engagement_score,
-        round(
-            case
-                when models.score_cap is not null
-                    and coalesce(totals.fit_score, 0) + coalesce(totals.engagement_score, 0) > models.score_cap
-                    then models.score_cap
-                when models.score_floor is not null
-                    and coalesce(totals.fit_score, 0) + coalesce(totals.engagement_score, 0) < models.score_floor
-                    then models.score_floor
-                else coalesce(totals.fit_score, 0) + coalesce(totals.engagement_score, 0)
-            end, 6
-        ) as score,
-        activity.last_activity_at
-    from models
-    cross join contacts
-    left join totals
-        on models.model_id = totals.model_id and contacts.contact_id = totals.contact_id
-    left join activity
-        on contacts.contact_id = activity.contact_id
+with scored as (
+    select * from {{ ref('int_lead_score_totals') }}
 ),
 
 banded as (
-    {{ lead_scoring.pick_band('scored', ['model_id', 'contact_id'], 'score', fit='fit_score') }}
+    {{ lead_scoring.pick_band(
+        'scored', ['model_id', 'contact_id'], 'score', ref('stg_rules__score_bands'), fit='fit_score'
+    ) }}
 ),
 
 graded as (
     {{ lead_scoring.pick_threshold(
-        'scored', 'fit_score', 'stg_rules__fit_grades', 'grade', 'min_fit_score'
+        'scored', 'fit_score', ref('stg_rules__fit_grades'), 'grade', 'min_fit_score'
     ) }}
 ),
 
 tiered as (
     {{ lead_scoring.pick_threshold(
-        'scored', 'engagement_score', 'stg_rules__engagement_tiers', 'tier', 'min_engagement_score'
+        'scored', 'engagement_score', ref('stg_rules__engagement_tiers'), 'tier', 'min_engagement_score'
     ) }}
 ),
 

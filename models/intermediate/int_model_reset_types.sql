@@ -8,7 +8,7 @@ from (
     select
         model_id,
         {{ lead_scoring.explode_csv_list(dbt.replace('reset_event_types', "'|'", "','")) }} as listed_type
-    from {{ ref('stg_rules__scoring_models') }}
-    where is_active and reset_event_types is not null
+    from {{ ref('int_active_scoring_models') }}
+    where reset_event_types is not null
 ) as exploded
 where trim(listed_type) <> ''

@@ -29,9 +29,11 @@ import click
 
 # The scoring path: what the contract's edges live in (`--all` takes every file).
 DEFAULT_SCOPE = [
+    "models/intermediate/int_active_*_rules.sql",
     "models/intermediate/int_behavior_*.sql",
     "models/intermediate/int_absence_*.sql",
     "models/intermediate/int_condition_events.sql",
+    "models/intermediate/int_lead_score_totals.sql",
     "models/intermediate/int_lead_scores.sql",
     "models/marts/scoring/fct_lead_scores.sql",
     "macros/conditions.sql",

@@ -63,9 +63,8 @@ select
         end as {{ lead_scoring.type_double() }}
     ) as top_decile_lift,
     {{ lead_scoring.as_of() }} as scored_at
-from {{ ref('stg_rules__scoring_models') }} as models
+from {{ ref('int_active_scoring_models') }} as models
 left join totals
     on models.model_id = totals.model_id
 left join top_decile
     on models.model_id = top_decile.model_id
-where models.is_active

@@ -10,7 +10,7 @@ with rules as (
         'attribute' as rule_kind,
         points,
         description
-    from {{ lead_scoring.active_rules('stg_rules__attribute_rules') }} as attribute_rules
+    from {{ ref('int_active_attribute_rules') }}
     union all
     select
         model_id,
@@ -18,7 +18,7 @@ with rules as (
         'behavior' as rule_kind,
         points,
         description
-    from {{ lead_scoring.active_rules('stg_rules__behavior_rules') }} as behavior_rules
+    from {{ ref('int_active_behavior_rules') }}
     union all
     select
         model_id,
@@ -26,7 +26,7 @@ with rules as (
         'absence' as rule_kind,
         points,
         description
-    from {{ lead_scoring.active_rules('stg_rules__absence_rules') }} as absence_rules
+    from {{ ref('int_active_absence_rules') }}
 ),
 
 evaluated as (

@@ -7,9 +7,8 @@ with bands as (
         bands.min_score,
         bands.is_sales_ready
     from {{ ref('stg_rules__score_bands') }} as bands
-    inner join {{ ref('stg_rules__scoring_models') }} as models
+    inner join {{ ref('int_active_scoring_models') }} as models
         on bands.model_id = models.model_id
-    where models.is_active
 ),
 
 per_band as (

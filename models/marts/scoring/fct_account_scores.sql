@@ -38,7 +38,9 @@ accounts as (
 ),
 
 banded as (
-    {{ lead_scoring.pick_band('accounts', ['model_id', 'account_id'], 'account_score') }}
+    {{ lead_scoring.pick_band(
+        'accounts', ['model_id', 'account_id'], 'account_score', ref('stg_rules__score_bands')
+    ) }}
 )
 
 select
