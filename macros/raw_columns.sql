@@ -93,12 +93,16 @@
     {{ lead_scoring.typed_raw_column(column, raw.columns.get(column, 'string'), raw.types) }}
 {%- endmacro %}
 
-{#- Select-list entries passing the raw table's extra columns through as trimmed text under their
-    lower-cased names (each followed by a comma). -#}
-{% macro raw_extra_columns(raw) -%}
+{#- The select-list entries that close every base_raw__* model: the raw table's extra columns
+    as trimmed text under their lower-cased names, loaded_at, rejection_reason (the first failing
+    check, raw_rejection_reason) and raw_values (the declared columns' original values). -#}
+{% macro raw_audit_columns(raw, extra_checks=[]) -%}
     {%- for column in raw.extra %}
     {{ lead_scoring.clean_text(adapter.quote(column)) }} as {{ adapter.quote(column | lower) }},
     {%- endfor %}
+    loaded_at,
+    {{ lead_scoring.raw_rejection_reason(raw, extra_checks) }} as rejection_reason,
+    {{ lead_scoring.raw_values(raw.columns.keys() | list) }} as raw_values
 {%- endmacro %}
 
 {#- Why a raw row cannot be used (NULL when it can): the first failing check of 'missing <column>'
@@ -125,11 +129,6 @@
         {%- endif -%}
     {%- endfor -%}
     {{ lead_scoring.first_failure(checks) }}
-{%- endmacro %}
-
-{#- The row's original values of the declared columns as 'column=value; ...' text. -#}
-{% macro raw_row_values(raw) -%}
-    {{ lead_scoring.raw_values(raw.columns.keys() | list) }}
 {%- endmacro %}
 
 {#- A raw table with any missing contract column added as NULL, so raw tables created by

@@ -30,10 +30,8 @@ typed as (
         {{ lead_scoring.clean_text('owner_id') }} as owner_id,
         {{ lead_scoring.raw_typed('created_at', raw) }} as created_at,
         {{ lead_scoring.raw_typed('updated_at', raw) }} as updated_at,
-        {{- lead_scoring.raw_extra_columns(raw) }}
-        loaded_at,
-        {{ lead_scoring.raw_rejection_reason(raw) }} as rejection_reason,
-        {{ lead_scoring.raw_row_values(raw) }} as raw_values
+        -- then the raw table's extra columns, loaded_at, rejection_reason and raw_values
+        {{- lead_scoring.raw_audit_columns(raw) }}
     from raw_rows
 )
 

@@ -20,10 +20,8 @@ typed as (
         {{ lead_scoring.raw_typed('converted_at', raw) }} as converted_at,
         {{ lead_scoring.normalized_text('outcome') }} as outcome,
         {{ lead_scoring.raw_typed('amount', raw) }} as amount,
-        {{- lead_scoring.raw_extra_columns(raw) }}
-        loaded_at,
-        {{ lead_scoring.raw_rejection_reason(raw, checks) }} as rejection_reason,
-        {{ lead_scoring.raw_row_values(raw) }} as raw_values
+        -- then the raw table's extra columns, loaded_at, rejection_reason and raw_values
+        {{- lead_scoring.raw_audit_columns(raw, checks) }}
     from raw_rows
 )
 

@@ -14,10 +14,8 @@ typed as (
         {{ lead_scoring.clean_text('anonymous_id') }} as anonymous_id,
         {{ lead_scoring.clean_text('contact_id') }} as contact_id,
         {{ lead_scoring.raw_typed('identified_at', raw) }} as identified_at,
-        {{- lead_scoring.raw_extra_columns(raw) }}
-        loaded_at,
-        {{ lead_scoring.raw_rejection_reason(raw) }} as rejection_reason,
-        {{ lead_scoring.raw_row_values(raw) }} as raw_values
+        -- then the raw table's extra columns, loaded_at, rejection_reason and raw_values
+        {{- lead_scoring.raw_audit_columns(raw) }}
     from raw_rows
 )
 
