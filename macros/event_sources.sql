@@ -109,6 +109,41 @@
         on {{ lead_scoring.normalized_text(name_expr) }} = {{ map_alias }}.collector_event
 {%- endmacro %}
 
+{#- The select list of a base_<collector>__interactions model: base_raw__interactions' columns,
+    then collector_event and is_mapped (rpt_unmapped_event_names), from `rows`, an adapter's
+    events in the common shape, left-joined to the event map as event_map (event_type_map_join).
+    `columns` holds the expressions of the columns a collector fills its own way; channel is
+    NULL and email_id, duration_seconds, amount and tags are NULL unless given. `checks` are
+    first_failure's [condition, reason] pairs; `raw_values` the text kept for rejected rows. -#}
+{% macro collector_event_columns(rows, checks, raw_values, columns={}) -%}
+    {%- set text_null = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+    {%- set double_null = 'cast(null as ' ~ lead_scoring.type_double() ~ ')' -%}
+    {%- set defaults = {
+        'event_id': rows ~ '.event_id',
+        'contact_id': rows ~ '.contact_id',
+        'anonymous_id': rows ~ '.anonymous_id',
+        'event_type': lead_scoring.mapped_event_type(rows ~ '.collector_event', 'event_map'),
+        'occurred_at': rows ~ '.occurred_at',
+        'channel': text_null,
+        'source': rows ~ '.source',
+        'campaign_id': rows ~ '.campaign_id',
+        'email_id': text_null,
+        'url': rows ~ '.url',
+        'duration_seconds': double_null,
+        'amount': double_null,
+        'tags': text_null,
+        'properties': rows ~ '.properties',
+        'loaded_at': rows ~ '.loaded_at',
+    } -%}
+    {%- for column, default in defaults.items() %}
+    {{ columns.get(column, default) }} as {{ column }},
+    {%- endfor %}
+    {{ rows }}.collector_event,
+    event_map.event_type is not null as is_mapped,
+    {{ lead_scoring.first_failure(checks) }} as rejection_reason,
+    {{ raw_values }} as raw_values
+{%- endmacro %}
+
 {#- A column of a collector's table when the table has it, else NULL text (collectors create
     columns as properties first appear, so a young table lacks some). -#}
 {% macro column_or_null(column, present) -%}

@@ -1,33 +1,53 @@
-{#- The contract's raw columns (section 2) and how staging types them:
-    string = trimmed text, code = trimmed lower-cased text, plus timestamp/int/float/boolean.
-    Kept in one place so base models, docs and the loader agree. -#}
+{#- The raw tables' contract columns as declared once in models/staging/raw/_raw__sources.yml
+    (docs/architecture.md): {column: data_type} in declared order, without loaded_at (the load
+    stamp). Read from the graph, which dbt fills only at execution: empty at parse time and under
+    sqlfluff's templater, where models render with placeholder lists. -#}
 {% macro raw_columns(table) -%}
-    {%- set columns = {
-        'contacts': {
-            'contact_id': 'string', 'account_id': 'string', 'email': 'code', 'first_name': 'string',
-            'last_name': 'string', 'job_title': 'string', 'seniority': 'code', 'department': 'code',
-            'industry': 'code', 'company_size': 'int', 'country': 'code', 'region': 'code',
-            'city': 'string', 'lead_source': 'code', 'email_consent': 'boolean',
-            'lifecycle_stage': 'code', 'owner_id': 'string', 'created_at': 'timestamp',
-            'updated_at': 'timestamp'},
-        'contact_attributes': {
-            'contact_id': 'string', 'attribute': 'code', 'value': 'string', 'updated_at': 'timestamp'},
-        'accounts': {
-            'account_id': 'string', 'name': 'string', 'domain': 'code', 'industry': 'code',
-            'employee_count': 'int', 'annual_revenue': 'float', 'country': 'code', 'region': 'code',
-            'created_at': 'timestamp', 'updated_at': 'timestamp'},
-        'interactions': {
-            'event_id': 'string', 'contact_id': 'string', 'anonymous_id': 'string',
-            'event_type': 'code', 'occurred_at': 'timestamp', 'channel': 'code', 'source': 'code',
-            'campaign_id': 'string', 'email_id': 'string', 'url': 'string',
-            'duration_seconds': 'float', 'amount': 'float', 'tags': 'code', 'properties': 'string'},
-        'identities': {
-            'anonymous_id': 'string', 'contact_id': 'string', 'identified_at': 'timestamp'},
-        'conversions': {
-            'conversion_id': 'string', 'contact_id': 'string', 'account_id': 'string',
-            'converted_at': 'timestamp', 'outcome': 'code', 'amount': 'float'},
-    } -%}
-    {{ return(columns[table]) }}
+    {%- set columns = {} -%}
+    {%- for column in lead_scoring.raw_declared_columns(table) if column.name != 'loaded_at' -%}
+        {%- do columns.update({column.name: column.data_type}) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+{#- The required columns (meta required) that a usable row must have a value in (not may_be_blank). -#}
+{% macro raw_required_columns(table) -%}
+    {%- set required = [] -%}
+    {%- for column in lead_scoring.raw_declared_columns(table) -%}
+        {%- set meta = (column.config or {}).get('meta') or column.meta or {} -%}
+        {%- if meta.get('required') and not meta.get('may_be_blank') -%}
+            {%- do required.append(column.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(required) }}
+{%- endmacro %}
+
+{#- The column entries of this package's raw.<table> source, in declared order. -#}
+{% macro raw_declared_columns(table) -%}
+    {%- set found = [] -%}
+    {%- if execute -%}
+        {%- for node in (graph.get('sources') or {}).values() if node.package_name == 'lead_scoring'
+            and node.source_name == 'raw' and node.name == table -%}
+            {%- do found.extend(node.columns.values() | list) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(found) }}
+{%- endmacro %}
+
+{#- What a base_raw__<table> model needs to type and check its raw table: the declared columns
+    and required columns, the raw table's actual column types and its extra columns (those beyond
+    the contract's, passed through). Calls source(): the raw table's relation is a package var. -#}
+{% macro raw_table(table) -%}
+    {%- set relation = source('raw', table) -%}
+    {%- set enabled = lead_scoring.raw_table_enabled(table) -%}
+    {%- set columns = lead_scoring.raw_columns(table) -%}
+    {{ return({
+        'columns': columns,
+        'required': lead_scoring.raw_required_columns(table),
+        'types': lead_scoring.column_types(relation) if enabled else {},
+        'extra': lead_scoring.extra_columns(relation, columns.keys() | list
+            + [lead_scoring.loaded_at_column() | lower]) if enabled else [],
+    }) }}
 {%- endmacro %}
 
 {#- Lower-cased data types of a relation's columns by lower-cased name (empty at parse time). -#}
@@ -46,9 +66,7 @@
     skipping it keeps staging 20M events cheap. Text-typed columns (other loaders) are parsed. -#}
 {% macro typed_raw_column(column, type, raw_types) -%}
     {%- set sql_type = lead_scoring.sql_type(type) | lower | trim -%}
-    {%- if type == 'code' -%}
-        {{ lead_scoring.normalized_text(column) }}
-    {%- elif type == 'string' -%}
+    {%- if type == 'string' -%}
         {{ lead_scoring.clean_text(column) }}
     {%- elif raw_types.get(column | lower) == sql_type -%}
         {{ column }}
@@ -66,18 +84,34 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- select-list entries for a raw table: typed contract columns, extra columns as text,
-    loaded_at, the rejection reason and the original values. -#}
-{% macro base_select(table, required, extra_checks=[]) -%}
-    {%- set columns = lead_scoring.raw_columns(table) -%}
-    {%- set relation = source('raw', table) -%}
-    {%- set enabled = lead_scoring.raw_table_enabled(table) -%}
-    {%- set raw_types = lead_scoring.column_types(relation) if enabled else {} -%}
-    {%- set extra = lead_scoring.extra_columns(relation, columns.keys() | list
-        + [lead_scoring.loaded_at_column() | lower]) if enabled else [] -%}
+{#- A typed raw column (not text) as its declared data_type: used as it is when the raw table
+    already has that type, else parsed from text (typed_raw_column). `raw` is raw_table(table). -#}
+{% macro raw_typed(column, raw) -%}
+    {%- if execute and raw.columns and column not in raw.columns -%}
+        {{ exceptions.raise_compiler_error(column ~ ' is not a column of the raw table in _raw__sources.yml') }}
+    {%- endif -%}
+    {{ lead_scoring.typed_raw_column(column, raw.columns.get(column, 'string'), raw.types) }}
+{%- endmacro %}
+
+{#- The select-list entries that close every base_raw__* model: the raw table's extra columns
+    as trimmed text under their lower-cased names, loaded_at, rejection_reason (the first failing
+    check, raw_rejection_reason) and raw_values (the declared columns' original values). -#}
+{% macro raw_audit_columns(raw, extra_checks=[]) -%}
+    {%- for column in raw.extra %}
+    {{ lead_scoring.clean_text(adapter.quote(column)) }} as {{ adapter.quote(column | lower) }},
+    {%- endfor %}
+    loaded_at,
+    {{ lead_scoring.raw_rejection_reason(raw, extra_checks) }} as rejection_reason,
+    {{ lead_scoring.raw_values(raw.columns.keys() | list) }} as raw_values
+{%- endmacro %}
+
+{#- Why a raw row cannot be used (NULL when it can): the first failing check of 'missing <column>'
+    for the declared required columns, then `extra_checks` ([condition, reason] pairs), then
+    'unparseable <column>' for typed columns that arrive as text. -#}
+{% macro raw_rejection_reason(raw, extra_checks=[]) -%}
     {%- set checks = [] -%}
-    {%- for column in required -%}
-        {%- if raw_types.get(column | lower) == lead_scoring.sql_type(columns[column]) | lower | trim -%}
+    {%- for column in raw.required -%}
+        {%- if raw.types.get(column | lower) == lead_scoring.sql_type(raw.columns[column]) | lower | trim -%}
             {%- do checks.append([column ~ ' is null', 'missing ' ~ column]) -%}
         {%- else -%}
             {%- do checks.append([lead_scoring.clean_text(column) ~ ' is null', 'missing ' ~ column]) -%}
@@ -86,27 +120,20 @@
     {%- for check in extra_checks -%}
         {%- do checks.append(check) -%}
     {%- endfor -%}
-    {%- for column, type in columns.items() if type not in ('string', 'code') -%}
-        {%- if raw_types.get(column | lower) != lead_scoring.sql_type(type) | lower | trim -%}
+    {%- for column, type in raw.columns.items() if type != 'string' -%}
+        {%- if raw.types.get(column | lower) != lead_scoring.sql_type(type) | lower | trim -%}
         {%- do checks.append([
             lead_scoring.clean_text(column) ~ ' is not null and '
             ~ lead_scoring.parse_text(lead_scoring.clean_text(column), type) ~ ' is null',
             'unparseable ' ~ column]) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- for column, type in columns.items() %}
-    {{ lead_scoring.typed_raw_column(column, type, raw_types) }} as {{ column }},
-    {%- endfor %}
-    {%- for column in extra %}
-    {{ lead_scoring.clean_text(adapter.quote(column)) }} as {{ adapter.quote(column | lower) }},
-    {%- endfor %}
-    loaded_at,
-    {{ lead_scoring.first_failure(checks) }} as rejection_reason,
-    {{ lead_scoring.raw_values(columns.keys() | list) }} as raw_values
+    {{ lead_scoring.first_failure(checks) }}
 {%- endmacro %}
 
 {#- A raw table with any missing contract column added as NULL, so raw tables created by
-    other tools with fewer columns still stage (the loader always creates them all). The load
+    other tools with fewer columns still stage (the loader always creates them all). Calls
+    source(): the relation is a package var and may lack columns or be switched off. The load
     watermark column (var lead_scoring__loaded_at_column) is read as loaded_at. An optional table
     switched off (var lead_scoring__using_<table>: false) is an empty relation of the same columns. -#}
 {% macro raw_relation(table) -%}

@@ -55,32 +55,17 @@ with events as (
 )
 
 select
-    events.event_id,
-    events.contact_id,
-    events.anonymous_id,
-    {{ lead_scoring.mapped_event_type('events.collector_event', 'event_map') }} as event_type,
-    events.occurred_at,
-    {{ lead_scoring.normalized_text("case when events.collector_table = 'pages' then 'web' end") }} as channel,
-    events.source,
-    events.campaign_id,
-    cast(null as {{ dbt.type_string() }}) as email_id,
-    events.url,
-    cast(null as {{ lead_scoring.type_double() }}) as duration_seconds,
-    cast(null as {{ lead_scoring.type_double() }}) as amount,
-    cast(null as {{ dbt.type_string() }}) as tags,
-    events.properties,
-    events.loaded_at,
-    events.collector_event,
-    event_map.event_type is not null as is_mapped,
-    {{ lead_scoring.first_failure([
+    {{- lead_scoring.collector_event_columns('events', checks=[
         ['events.event_id is null', collector ~ ': missing id (event_id)'],
         ['events.occurred_at_text is null', collector ~ ': missing timestamp (occurred_at)'],
         ['events.occurred_at is null', collector ~ ': unparseable timestamp (occurred_at)'],
         ['events.collector_event is null', collector ~ ': missing event name'],
         ['events.contact_id is null and events.anonymous_id is null', collector ~ ': no user_id and no anonymous_id'],
         ['events.occurred_at > ' ~ future_limit, collector ~ ': occurred_at in the future'],
-    ]) }} as rejection_reason,
-    {{ dbt.concat([lead_scoring.quoted(collector ~ '.'), 'events.collector_table', "': '", 'events.raw_values']) }} as raw_values
+    ], raw_values=dbt.concat([lead_scoring.quoted(collector ~ '.'), 'events.collector_table', "': '", 'events.raw_values']),
+    columns={
+        'channel': lead_scoring.normalized_text("case when events.collector_table = 'pages' then 'web' end"),
+    }) }}
 from events
 {{ lead_scoring.event_type_map_join(collector, 'events.collector_event') }}
 {%- endmacro %}

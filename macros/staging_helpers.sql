@@ -1,18 +1,22 @@
 {#- Helpers for staging raw tables that may have been loaded by other tools with text columns. -#}
 
 
+{#- The SQL type of a data_type of _raw__sources.yml (string, integer, double, boolean, timestamp). -#}
 {% macro sql_type(type) -%}
     {%- if type == 'timestamp' -%}{{ dbt.type_timestamp() }}
-    {%- elif type == 'int' -%}{{ dbt.type_int() }}
-    {%- elif type == 'float' -%}{{ lead_scoring.type_double() }}
+    {%- elif type == 'integer' -%}{{ dbt.type_int() }}
+    {%- elif type == 'double' -%}{{ lead_scoring.type_double() }}
     {%- elif type == 'boolean' -%}{{ dbt.type_boolean() }}
     {%- else -%}{{ dbt.type_string() }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- First failing check as a reason text, NULL when the row is usable.
-    checks: list of [sql_condition, reason]. -#}
+    checks: list of [sql_condition, reason]; none (a placeholder render) is a NULL text. -#}
 {% macro first_failure(checks) -%}
+    {%- if not checks -%}
+        {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
+    {%- endif -%}
     case
     {%- for check in checks %}
         when {{ check[0] }} then {{ lead_scoring.quoted(check[1]) }}
@@ -22,6 +26,9 @@
 
 {#- The original values of a raw row as one text, kept with rejected rows. -#}
 {% macro raw_values(columns) -%}
+    {%- if not columns -%}
+        {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
+    {%- endif -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
         {%- if not loop.first -%}{%- do parts.append("'; '") -%}{%- endif -%}

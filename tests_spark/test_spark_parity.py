@@ -140,32 +140,11 @@ def test_same_marts_on_spark_after_batches_and_a_rule_change(tmp_path, spark):
     assert_same_marts(duckdb_build(project, as_of), spark_build(project, spark, as_of))
 
 
-def copy_collector_schema(spark, duckdb_path: str, schema: str) -> None:
-    """A collector's tables (as its loader lands them) from DuckDB into Spark, as copy_raw_tables does."""
-    import tempfile
-
-    import duckdb
-    from pyspark.sql import functions as F
-    from pyspark.sql.types import TimestampNTZType
-    spark.sql(f"create database if not exists {schema}")
-    with tempfile.TemporaryDirectory(prefix="spark_collector_") as tmp, \
-            duckdb.connect(duckdb_path, read_only=True) as con:
-        tables = [t for t, in con.execute("select table_name from information_schema.tables "
-                                          "where table_schema = ?", [schema]).fetchall()]
-        for table in tables:
-            path = Path(tmp) / f"{table}.parquet"
-            con.execute(f"copy {schema}.{table} to '{path}' (format parquet)")
-            df = spark.read.parquet(str(path))
-            for field in df.schema.fields:
-                if isinstance(field.dataType, TimestampNTZType):
-                    df = df.withColumn(field.name, F.col(field.name).cast("timestamp"))
-            df.write.mode("overwrite").format("parquet").saveAsTable(f"{schema}.{table}")
-
-
 def test_same_marts_on_spark_from_snowplow_and_ga4(tmp_path, spark):
     # the Snowplow and GA4 adapters' hand-computed fixtures (tests_py/test_source_adapters.py),
     # combined: struct access, JSON parsing, table listing and micros are dispatched per engine
     import test_source_adapters as adapters
+    from lead_scoring.loading.spark_raw import copy_raw_tables
     # the module's tests share one Spark warehouse: drop what an earlier test built (its
     # incremental tables carry that test's extra raw columns), as each DuckDB project starts empty
     for (database,) in spark.sql("show databases").collect():
@@ -178,7 +157,7 @@ def test_same_marts_on_spark_from_snowplow_and_ga4(tmp_path, spark):
     adapters.load_snowplow(project)
     adapters.load_ga4(project)
     for schema in ("atomic", "ga4"):
-        copy_collector_schema(spark, project.db, schema)
+        copy_raw_tables(spark, project.db, schema)
     sources = {"lead_scoring__event_sources": ["raw", "snowplow", "ga4"]}
     compared = {"fct_lead_scores": ["model_id", "contact_id"],
                 "fct_lead_score_contributions": ["model_id", "contact_id", "rule_id"],

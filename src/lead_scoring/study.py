@@ -33,13 +33,9 @@ def bpic2012(work: Path, xes: Path | None, folds: int, max_rules: int, seed: int
 
     Example: lead-scoring study bpic2012 --work target/bpic2012
     """
-    scripts = REPO / "scripts"
-    if not (scripts / "bpic2012_study.py").exists():
-        raise click.ClickException(f"{scripts}/bpic2012_study.py not found: run from a source checkout")
     if xes is not None and not xes.exists():
         raise click.ClickException(f"{xes} not found")
-    sys.path.insert(0, str(scripts))
-    import bpic2012_study
+    from lead_scoring.calibration import bpic2012_study
 
     argv = ["--work", str(work), "--folds", str(folds), "--max-rules", str(max_rules), "--seed", str(seed)]
     if xes is not None:

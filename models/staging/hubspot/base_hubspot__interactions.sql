@@ -67,35 +67,25 @@ rows as (
     {%- endif %}
 )
 
+-- base_raw__interactions' columns (macros/event_sources.sql), then collector_event and is_mapped
 select
-    rows.event_id,
-    rows.contact_id,
-    case
-        when rows.recipient is not null then {{ lead_scoring.hubspot_email_key('rows.recipient') }}
-    end as anonymous_id,
-    {{ lead_scoring.mapped_event_type('rows.collector_event', 'event_map') }} as event_type,
-    rows.occurred_at,
-    {{ lead_scoring.normalized_text(
-        "case when rows.collector_table = 'email_event' then 'email' else 'web' end") }} as channel,
-    cast(null as {{ dbt.type_string() }}) as source,
-    cast(null as {{ dbt.type_string() }}) as campaign_id,
-    rows.email_id,
-    rows.url,
-    rows.duration_seconds,
-    cast(null as {{ lead_scoring.type_double() }}) as amount,
-    cast(null as {{ dbt.type_string() }}) as tags,
-    rows.properties,
-    rows.loaded_at,
-    rows.collector_event,
-    event_map.event_type is not null as is_mapped,
-    {{ lead_scoring.first_failure([
+    {{- lead_scoring.collector_event_columns('rows', checks=[
         ['rows.event_id is null', 'hubspot: missing id (event_id)'],
         ['rows.occurred_at_text is null', 'hubspot: missing created (occurred_at)'],
         ['rows.occurred_at is null', 'hubspot: unparseable created (occurred_at)'],
         ['rows.collector_event is null', 'hubspot: missing type'],
         ['rows.contact_id is null and rows.recipient is null', 'hubspot: no recipient and no contact_id'],
         ['rows.occurred_at > ' ~ future_limit, 'hubspot: occurred_at in the future'],
-    ]) }} as rejection_reason,
-    {{ dbt.concat(["'hubspot.'", 'rows.collector_table', "': '", 'rows.raw_values']) }} as raw_values
+    ], raw_values=dbt.concat(["'hubspot.'", 'rows.collector_table', "': '", 'rows.raw_values']),
+    columns={
+        'anonymous_id': 'case when rows.recipient is not null then '
+            ~ lead_scoring.hubspot_email_key('rows.recipient') ~ ' end',
+        'channel': lead_scoring.normalized_text(
+            "case when rows.collector_table = 'email_event' then 'email' else 'web' end"),
+        'source': 'cast(null as ' ~ dbt.type_string() ~ ')',
+        'campaign_id': 'cast(null as ' ~ dbt.type_string() ~ ')',
+        'email_id': 'rows.email_id',
+        'duration_seconds': 'rows.duration_seconds',
+    }) }}
 from rows
 {{ lead_scoring.event_type_map_join('hubspot', 'rows.collector_event') }}

@@ -1,107 +1,58 @@
 """The raw tables of the contract (section 2): columns, types and required columns.
 
-Shared by the loader, the demo generator and the tests, so the three cannot drift apart.
+Read from the dbt source models/staging/raw/_raw__sources.yml, where the raw schema is declared
+once; the loader, the demo generator, the tests and the dbt base models all derive from it.
 """
 
+from pathlib import Path
+
+import yaml
+
+from lead_scoring import PROJECT_DIR
 from lead_scoring.config import RAW_SCHEMA  # noqa: F401 (LEAD_SCORING_RAW_SCHEMA)
 
-# table -> ordered {column: DuckDB type}; loaded_at is stamped by the loader.
+# The one declaration of the raw tables is the dbt source (docs/architecture.md); the loader,
+# the demo generator and the tests read it from the source checkout this package belongs to.
+SOURCES_YML = PROJECT_DIR / "models" / "staging" / "raw" / "_raw__sources.yml"
+
+# The sources' data_type names (valid on DuckDB and Spark) as the loader's DuckDB types.
+DUCKDB_TYPES = {"string": "VARCHAR", "integer": "INTEGER", "double": "DOUBLE", "boolean": "BOOLEAN",
+                "timestamp": "TIMESTAMP"}
+
+
+def _meta(entry: dict) -> dict:
+    return (entry.get("config") or {}).get("meta") or entry.get("meta") or {}
+
+
+def _declared_tables(path: Path = SOURCES_YML) -> dict[str, dict]:
+    """The `raw` source's tables as declared: {table: yml entry}."""
+    if not path.is_file():
+        raise RuntimeError(f"{path} not found: the raw schema is declared there (install the package "
+                           f"editable from a source checkout: pip install -e .)")
+    sources = yaml.safe_load(path.read_text())["sources"]
+    raw = next(s for s in sources if s["name"] == "raw")
+    return {t["name"]: t for t in raw["tables"]}
+
+
+_TABLES = _declared_tables()
+
+# table -> ordered {column: DuckDB type}; loaded_at is stamped by the loader, not declared here.
 RAW_TABLES = {
-    "contacts": {
-        "contact_id": "VARCHAR",
-        "account_id": "VARCHAR",
-        "email": "VARCHAR",
-        "first_name": "VARCHAR",
-        "last_name": "VARCHAR",
-        "job_title": "VARCHAR",
-        "seniority": "VARCHAR",
-        "department": "VARCHAR",
-        "industry": "VARCHAR",
-        "company_size": "INTEGER",
-        "country": "VARCHAR",
-        "region": "VARCHAR",
-        "city": "VARCHAR",
-        "lead_source": "VARCHAR",
-        "email_consent": "BOOLEAN",
-        "lifecycle_stage": "VARCHAR",
-        "owner_id": "VARCHAR",
-        "created_at": "TIMESTAMP",
-        "updated_at": "TIMESTAMP",
-    },
-    "contact_attributes": {
-        "contact_id": "VARCHAR",
-        "attribute": "VARCHAR",
-        "value": "VARCHAR",
-        "updated_at": "TIMESTAMP",
-    },
-    "accounts": {
-        "account_id": "VARCHAR",
-        "name": "VARCHAR",
-        "domain": "VARCHAR",
-        "industry": "VARCHAR",
-        "employee_count": "INTEGER",
-        "annual_revenue": "DOUBLE",
-        "country": "VARCHAR",
-        "region": "VARCHAR",
-        "created_at": "TIMESTAMP",
-        "updated_at": "TIMESTAMP",
-    },
-    "interactions": {
-        "event_id": "VARCHAR",
-        "contact_id": "VARCHAR",
-        "anonymous_id": "VARCHAR",
-        "event_type": "VARCHAR",
-        "occurred_at": "TIMESTAMP",
-        "channel": "VARCHAR",
-        "source": "VARCHAR",
-        "campaign_id": "VARCHAR",
-        "email_id": "VARCHAR",
-        "url": "VARCHAR",
-        "duration_seconds": "DOUBLE",
-        "amount": "DOUBLE",
-        "tags": "VARCHAR",
-        "properties": "VARCHAR",
-    },
-    "identities": {
-        "anonymous_id": "VARCHAR",
-        "contact_id": "VARCHAR",
-        "identified_at": "TIMESTAMP",
-    },
-    "conversions": {
-        "conversion_id": "VARCHAR",
-        "contact_id": "VARCHAR",
-        "account_id": "VARCHAR",
-        "converted_at": "TIMESTAMP",
-        "outcome": "VARCHAR",
-        "amount": "DOUBLE",
-    },
+    table: {c["name"]: DUCKDB_TYPES[c["data_type"]] for c in entry["columns"] if c["name"] != "loaded_at"}
+    for table, entry in _TABLES.items()
 }
 
-# Columns a file must have. Missing values in them are not refused by the loader:
-# staging routes such rows to the rejected-rows tables with a reason.
+# Columns a file must have (meta required). Missing values in them are not refused by the
+# loader: staging routes such rows to the rejected-rows tables with a reason.
 REQUIRED_COLUMNS = {
-    "contacts": ["contact_id", "created_at"],
-    "contact_attributes": ["contact_id", "attribute", "value"],
-    "accounts": ["account_id"],
-    "interactions": ["event_id", "event_type", "occurred_at"],
-    "identities": ["anonymous_id", "contact_id", "identified_at"],
-    "conversions": ["conversion_id", "converted_at", "outcome"],
+    table: [c["name"] for c in entry["columns"] if _meta(c).get("required")]
+    for table, entry in _TABLES.items()
 }
 
-# Each table's id: one usable row per id is kept; repeats within a batch are reported.
-KEY_COLUMNS = {
-    "contacts": "contact_id",
-    "accounts": "account_id",
-    "interactions": "event_id",
-    "conversions": "conversion_id",
-}
+# Each table's id (meta key): one usable row per id is kept; repeats within a batch are reported.
+KEY_COLUMNS = {table: _meta(entry)["key"] for table, entry in _TABLES.items() if "key" in _meta(entry)}
 # How staging picks the kept version among rows with the same id and loaded_at (descending).
-DUPLICATE_RULES = {
-    "contacts": "latest updated_at, then the greatest raw values text",
-    "accounts": "latest updated_at, then the greatest raw values text",
-    "interactions": "latest occurred_at, then the greatest event_type, contact or anonymous id, url, properties",
-    "conversions": "latest converted_at, then the greatest raw values text",
-}
+DUPLICATE_RULES = {table: _meta(entry)["kept_version"] for table, entry in _TABLES.items() if table in KEY_COLUMNS}
 
 
 def raw_schema(con) -> str:

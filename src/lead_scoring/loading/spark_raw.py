@@ -43,24 +43,27 @@ def spark_session():
     return spark
 
 
-def copy_raw_tables(spark, duckdb_path: str) -> dict[str, int]:
-    """Replace Spark's raw tables with DuckDB's; returns row counts."""
+def copy_raw_tables(spark, duckdb_path: str, schema: str = "raw") -> dict[str, int]:
+    """Replace Spark's tables of `schema` with DuckDB's; returns row counts. For raw, the contract's
+    tables; for another schema (a collector's landing tables, in the Spark tests) every table in it."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import TimestampNTZType
     counts = {}
-    spark.sql("create database if not exists raw")
+    spark.sql(f"create database if not exists {schema}")
     with tempfile.TemporaryDirectory(prefix="spark_raw_") as tmp, duckdb.connect(duckdb_path, read_only=True) as con:
         catalog = con.execute("select current_database()").fetchone()[0]
-        for table in RAW_TABLES:
+        tables = list(RAW_TABLES) if schema == "raw" else [t for t, in con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [schema]).fetchall()]
+        for table in tables:
             path = Path(tmp) / f"{table}.parquet"
-            con.execute(f"copy \"{catalog}\".raw.{table} to '{path}' (format parquet)")
+            con.execute(f"copy \"{catalog}\".{schema}.{table} to '{path}' (format parquet)")
             df = spark.read.parquet(str(path))
             # DuckDB writes TIMESTAMP as local (NTZ) time; the contract's times are UTC timestamps
             for field in df.schema.fields:
                 if isinstance(field.dataType, TimestampNTZType):
                     df = df.withColumn(field.name, F.col(field.name).cast("timestamp"))
-            df.write.mode("overwrite").format("parquet").saveAsTable(f"raw.{table}")
-            counts[table] = spark.table(f"raw.{table}").count()
+            df.write.mode("overwrite").format("parquet").saveAsTable(f"{schema}.{table}")
+            counts[table] = spark.table(f"{schema}.{table}").count()
     return counts
 
 
