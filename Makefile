@@ -36,6 +36,7 @@ build: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	LEAD_SCORING_DB=$(CURDIR)/target/lint.duckdb $(VENV)/bin/sqlfluff lint models --disable-progress-bar --processes 2
+	$(VENV)/bin/sqlfluff lint macros tests/generic --disregard-sqlfluffignores --config checks/sqlfluff-macros.cfg --disable-progress-bar
 	DBT=$(CURDIR)/$(DBT) PYTHON=$(CURDIR)/$(PY) checks/evaluator/run.sh
 
 test: $(VENV)/.installed lint

@@ -5,8 +5,10 @@
         {{- return(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) -}}
     {%- endif -%}
     {%- set text = raw | string | trim | replace('T', ' ') | replace('Z', '') -%}
-    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?$', text) -%}
-        {{- exceptions.raise_compiler_error("var('as_of') must be an ISO timestamp such as '2026-06-30 00:00:00', got '" ~ raw ~ "'") -}}
+    {%- set iso = '^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?$' -%}
+    {%- if not modules.re.match(iso, text) -%}
+        {{- exceptions.raise_compiler_error(
+            "var('as_of') must be an ISO timestamp such as '2026-06-30 00:00:00', got '" ~ raw ~ "'") -}}
     {%- endif -%}
     {{- return(text) -}}
 {%- endmacro %}

@@ -159,7 +159,8 @@
     {%- if column | lower not in present -%}
         cast(null as {{ dbt.type_timestamp() }})
     {%- else -%}
-        {{ lead_scoring.typed_raw_column(adapter.quote(column), 'timestamp', {adapter.quote(column) | lower: types.get(column | lower)}) }}
+        {{ lead_scoring.typed_raw_column(
+            adapter.quote(column), 'timestamp', {adapter.quote(column) | lower: types.get(column | lower)}) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -40,7 +40,8 @@
 {#- list_filter, not a correlated unnest subquery: DuckDB decorrelates each of those into a join
     (about 50 times slower here). -#}
 {% macro duckdb__ga4_param(params_expr, key) -%}
-    {%- set found = '(list_filter(' ~ params_expr ~ ', lambda p: p.key = ' ~ lead_scoring.quoted(key) ~ '))[1].value' -%}
+    {%- set found = '(list_filter(' ~ params_expr ~ ', lambda p: p.key = '
+        ~ lead_scoring.quoted(key) ~ '))[1].value' -%}
     coalesce({{ found }}.string_value, cast({{ found }}.int_value as varchar),
         cast({{ found }}.double_value as varchar), cast({{ found }}.float_value as varchar))
 {%- endmacro %}
@@ -95,7 +96,8 @@
     {%- set present = types.keys() | list -%}
     {%- set params_type = types.get('event_params', '') -%}
     {%- set params_text = params_type in ('varchar', 'text', 'string', 'json') or params_type.startswith('varchar') -%}
-    {%- set micros = lead_scoring.try_cast(lead_scoring.clean_text(lead_scoring.column_or_null('event_timestamp', present)),
+    {%- set micros = lead_scoring.try_cast(
+        lead_scoring.clean_text(lead_scoring.column_or_null('event_timestamp', present)),
         dbt.type_bigint()) -%}
     {%- set day = lead_scoring.clean_text(lead_scoring.column_or_null('event_date', present)) -%}
     {%- set id_parts = [] -%}

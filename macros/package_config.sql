@@ -78,8 +78,8 @@
     stops every model that reads any rule). -#}
 {% macro all_rule_seeds() -%}
     {%- set refs = [] -%}
-    {%- for seed in ['scoring_models', 'attribute_rules', 'behavior_rules', 'absence_rules', 'score_bands', 'routing_rules',
-        'rule_groups', 'fit_grades', 'engagement_tiers'] -%}
+    {%- for seed in ['scoring_models', 'attribute_rules', 'behavior_rules', 'absence_rules', 'score_bands',
+                     'routing_rules', 'rule_groups', 'fit_grades', 'engagement_tiers'] -%}
         {%- do refs.append(lead_scoring.rule_seed(seed) | string) -%}
     {%- endfor -%}
     {{- return(refs | join(', ')) -}}

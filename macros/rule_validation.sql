@@ -68,7 +68,8 @@
 
 {#- Rules naming a group_id that rule_groups.csv does not define for their model. -#}
 {% macro unknown_group_problems(seed_name) -%}
-    {%- set group_id = lead_scoring.optional_column(lead_scoring.rule_seed(seed_name), 'group_id', dbt.type_string(), 'rules') -%}
+    {%- set group_id = lead_scoring.optional_column(
+        lead_scoring.rule_seed(seed_name), 'group_id', dbt.type_string(), 'rules') -%}
     select rule_id, 'unknown group_id ''' || trim({{ group_id }}) || ''' (not in rule_groups.csv for model '
         || coalesce(trim(model_id), '') || ')' as problem
     from {{ lead_scoring.rule_seed(seed_name) }} as rules

@@ -41,7 +41,8 @@
         {%- endif %} as properties,
         {{ lead_scoring.collector_watermark(lead_scoring.segment_watermarks(collector), present, types) }} as loaded_at,
         {{ lead_scoring.quoted(table) }} as collector_table,
-        {{ lead_scoring.collector_values(present | reject('in', ['context_user_agent', 'context_ip']) | list) }} as raw_values
+        {{ lead_scoring.collector_values(
+            present | reject('in', ['context_user_agent', 'context_ip']) | list) }} as raw_values
     from {{ relation }}
 {%- endmacro %}
 
@@ -84,7 +85,8 @@ with identifies as (
         {{ lead_scoring.clean_text(lead_scoring.column_or_null('user_id', present)) }} as contact_id,
         {{ lead_scoring.collector_timestamp('timestamp', present, types) }} as identified_at,
         {{ lead_scoring.collector_watermark(lead_scoring.segment_watermarks(collector), present, types) }} as loaded_at,
-        {{ lead_scoring.collector_values(present | reject('in', ['context_user_agent', 'context_ip']) | list) }} as raw_values
+        {{ lead_scoring.collector_values(
+            present | reject('in', ['context_user_agent', 'context_ip']) | list) }} as raw_values
     from {{ relation }}
 )
 
@@ -129,7 +131,8 @@ with identifies as (
         {%- for column in traits %}
         {{ lead_scoring.clean_text(adapter.quote(column)) }} as {{ adapter.quote('trait_' ~ column) }},
         {%- endfor %}
-        {{ lead_scoring.collector_values(present | reject('in', ['context_user_agent', 'context_ip']) | list) }} as raw_values
+        {{ lead_scoring.collector_values(
+            present | reject('in', ['context_user_agent', 'context_ip']) | list) }} as raw_values
     from {{ relation }}
 ),
 
