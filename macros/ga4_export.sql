@@ -59,9 +59,8 @@
 
 {#- The export's relations: with an identifier ending in '*' (events_*, the default) every daily
     table events_YYYYMMDD in the schema (events_intraday_* are left out: each is replaced by its
-    daily table), else the one table named. -#}
-{% macro ga4_relations() -%}
-    {%- set events = source('ga4', 'events') -%}
+    daily table), else the one table named. `events` is source('ga4', 'events'). -#}
+{% macro ga4_relations(events) -%}
     {%- if not events.identifier.endswith('*') -%}
         {{- return([events]) -}}
     {%- endif -%}
@@ -164,9 +163,9 @@
 {%- endmacro %}
 
 {#- Every export table's events in the adapter's common shape. No export table yet: no rows,
-    same columns. -#}
-{% macro ga4_events() -%}
-    {%- set relations = lead_scoring.ga4_relations() -%}
+    same columns. `events` is source('ga4', 'events'), passed by the model so the lineage shows it. -#}
+{% macro ga4_events(events) -%}
+    {%- set relations = lead_scoring.ga4_relations(events) -%}
     {%- if not relations %}
     select
         {%- for column in ['event_id', 'contact_id', 'anonymous_id', 'collector_event', 'occurred_at_text', 'url',

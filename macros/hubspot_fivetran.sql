@@ -7,9 +7,9 @@
     {{ dbt.concat(["'email:'", lead_scoring.normalized_text(expr)]) }}
 {%- endmacro %}
 
-{#- The contact table's rows, live ones only (Fivetran soft-deletes with _fivetran_deleted). -#}
-{% macro hubspot_contact_rows() -%}
-    {%- set relation = source('hubspot', 'contact') -%}
+{#- The contact table's rows, live ones only (Fivetran soft-deletes with _fivetran_deleted).
+    `relation` is source('hubspot', 'contact'), passed by the model so the lineage shows it. -#}
+{% macro hubspot_contact_rows(relation) -%}
     {%- set types = lead_scoring.column_types(relation) -%}
     {%- set present = types.keys() | list -%}
     select

@@ -1,14 +1,15 @@
 {#- Segment's warehouse schema (also RudderStack's, which follows the same spec): tracks, pages and
-    identifies tables in one schema per source. docs/sources.md has the column mapping. -#}
+    identifies tables in one schema per source. docs/sources.md has the column mapping. One spec
+    serves both collectors, so each base model is one call; the model passes its source() tables
+    so the lineage shows them. -#}
 
 {#- The watermark candidates: var lead_scoring__<collector>_loaded_at_column (uuid_ts), then received_at. -#}
 {% macro segment_watermarks(collector) -%}
     {{- return([var('lead_scoring__' ~ collector ~ '_loaded_at_column', 'uuid_ts'), 'received_at']) -}}
 {%- endmacro %}
 
-{#- One select of a tracks or pages table in the adapter's common event shape. -#}
-{% macro segment_event_rows(collector, table) -%}
-    {%- set relation = source(collector, table) -%}
+{#- One select of a tracks or pages table (`relation`) in the adapter's common event shape. -#}
+{% macro segment_event_rows(collector, table, relation) -%}
     {%- set types = lead_scoring.column_types(relation) -%}
     {%- set present = types.keys() | list -%}
     {%- set property_columns = ['path', 'referrer', 'title', 'search', 'context_campaign_medium',
@@ -47,12 +48,12 @@
 {%- endmacro %}
 
 {#- Events of tracks and pages in the contract's base_raw__interactions columns. -#}
-{% macro segment_spec_interactions(collector) -%}
+{% macro segment_spec_interactions(collector, tracks, pages) -%}
 {%- set future_limit = dbt.dateadd('hour', lead_scoring.setting('max_future_skew_hours'), 'events.loaded_at') -%}
 with events as (
-    {{ lead_scoring.segment_event_rows(collector, 'tracks') }}
+    {{ lead_scoring.segment_event_rows(collector, 'tracks', tracks) }}
     union all
-    {{ lead_scoring.segment_event_rows(collector, 'pages') }}
+    {{ lead_scoring.segment_event_rows(collector, 'pages', pages) }}
 )
 
 select
@@ -74,8 +75,7 @@ from events
 {#- identifies -> identities: an anonymous id identified as a user; the first identification
     per anonymous_id wins in stg_raw__identities. Identifies without an anonymous_id (server-side
     calls for known users) tie nothing together and are left out; without user_id they are rejected. -#}
-{% macro segment_spec_identities(collector) -%}
-{%- set relation = source(collector, 'identifies') -%}
+{% macro segment_spec_identities(collector, relation) -%}
 {%- set types = lead_scoring.column_types(relation) -%}
 {%- set present = types.keys() | list -%}
 with identifies as (
@@ -109,8 +109,7 @@ where anonymous_id is not null
     trait, or only those var lead_scoring__<collector>_trait_columns lists. A trait a call did not
     send is NULL and is no update. Anonymous identifies (no user_id) name no contact and are left
     out here (segment_spec_identities rejects them). -#}
-{% macro segment_spec_contact_attributes(collector) -%}
-{%- set relation = source(collector, 'identifies') -%}
+{% macro segment_spec_contact_attributes(collector, relation) -%}
 {%- set types = lead_scoring.column_types(relation) -%}
 {%- set present = types.keys() | list -%}
 {%- set spec_fields = ['id', 'anonymous_id', 'user_id', 'received_at', 'sent_at', 'timestamp', 'original_timestamp',

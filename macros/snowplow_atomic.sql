@@ -8,9 +8,9 @@
 {%- endmacro %}
 
 {#- atomic.events in the adapter's common shape. A structured event (event_name 'event') is
-    named by its se_action, so rules see 'signup' rather than 'event'. -#}
-{% macro snowplow_event_rows() -%}
-    {%- set relation = source('snowplow', 'events') -%}
+    named by its se_action, so rules see 'signup' rather than 'event'. `relation` is
+    source('snowplow', 'events'), passed by the model so the lineage shows it. -#}
+{% macro snowplow_event_rows(relation) -%}
     {%- set types = lead_scoring.column_types(relation) -%}
     {%- set present = types.keys() | list -%}
     {%- set property_columns = ['page_urlpath', 'page_title', 'page_referrer', 'mkt_medium', 'mkt_term',

@@ -2,7 +2,7 @@
 -- An event carrying both user_pseudo_id and user_id identifies the device as the user; the first
 -- such event per user_pseudo_id wins in stg_raw__identities (macros/ga4_export.sql).
 with events as (
-    {{ lead_scoring.ga4_events() }}
+    {{ lead_scoring.ga4_events(source('ga4', 'events')) }}
 )
 
 select

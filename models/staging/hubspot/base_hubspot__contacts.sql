@@ -2,7 +2,7 @@
 -- HubSpot contacts (Fivetran's contact table) in base_raw__contacts' contract columns; those
 -- HubSpot has no field for are typed NULLs.
 with contacts as (
-    {{ lead_scoring.hubspot_contact_rows() }}
+    {{ lead_scoring.hubspot_contact_rows(source('hubspot', 'contact')) }}
 )
 
 select

@@ -1,7 +1,7 @@
 {{ config(enabled=lead_scoring.event_source_enabled('hubspot')) }}
 -- Each HubSpot contact's email address as an identity, so email events (recipient) stitch to it.
 with contacts as (
-    {{ lead_scoring.hubspot_contact_rows() }}
+    {{ lead_scoring.hubspot_contact_rows(source('hubspot', 'contact')) }}
 )
 
 select

@@ -9,6 +9,9 @@
 -- since the last run, like stg_raw__contacts.
 {#- rejection_reason (always NULL here) and raw_values (the widest column; only the ranking of
     repeated ids reads it) are not stored: nothing downstream reads them. -#}
+{#- The column list is read from base_raw__accounts at run time, not written here: an accounts
+    table may carry any extra columns, each an attribute rules can use (base_raw__accounts
+    lists the contract's columns). -#}
 {%- set kept_columns = lead_scoring.column_names(ref('base_raw__accounts'), ['rejection_reason', 'raw_values']) %}
 {%- set progress = lead_scoring.staged_progress(this) if is_incremental()
     else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}

@@ -12,6 +12,9 @@
 -- its contacts. Raw tables without loaded_at (all NULL) are re-read whole on every build.
 {#- rejection_reason (always NULL here) and raw_values (the widest column; only the ranking of
     repeated ids reads it) are not stored: nothing downstream reads them. -#}
+{#- The column list is read from base_raw__contacts at run time, not written here: a contacts
+    table may carry any extra columns, each an attribute rules can use (base_raw__contacts
+    lists the contract's columns). -#}
 {%- set kept_columns = lead_scoring.column_names(ref('base_raw__contacts'), ['rejection_reason', 'raw_values']) %}
 {%- set progress = lead_scoring.staged_progress(this) if is_incremental()
     else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}

@@ -2,7 +2,7 @@
 -- An event carrying both domain_userid and user_id identifies the cookie as the user; the first
 -- such event per domain_userid wins in stg_raw__identities (macros/snowplow_atomic.sql).
 with events as (
-    {{ lead_scoring.snowplow_event_rows() }}
+    {{ lead_scoring.snowplow_event_rows(source('snowplow', 'events')) }}
 )
 
 select

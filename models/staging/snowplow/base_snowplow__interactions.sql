@@ -3,7 +3,7 @@
 {%- set future_limit = dbt.dateadd('hour', lead_scoring.setting('max_future_skew_hours'), 'events.loaded_at') %}
 
 with events as (
-    {{ lead_scoring.snowplow_event_rows() }}
+    {{ lead_scoring.snowplow_event_rows(source('snowplow', 'events')) }}
 )
 
 -- base_raw__interactions' columns (macros/event_sources.sql), then collector_event and is_mapped
