@@ -235,3 +235,6 @@ RAW_2 = {
 LATEST = "2026-08-10 00:00:00"
 LOADED_AT_3 = "2026-08-12 00:00:00"
 RAW_3 = {"contacts": [contact("c_band_below", bcase="below_ten", updated_at="2026-08-01 00:00:00")]}
+# ... with routing_overrides_owner on and the routing rule switched off: a sales-ready lead that no
+# rule routes keeps its own owner (c_band_owned 'own'), one without an owner stays without
+SEEDS_3 = {**SEEDS_2, "routing_rules": [{**SEEDS_2["routing_rules"][0], "is_active": False}]}

@@ -326,8 +326,9 @@ def test_band_entry_and_points_in_band_after_a_second_build(later):
 @pytest.fixture(scope="module")
 def latest(later, tmp_path_factory) -> Project:
     project = later.clone(tmp_path_factory.mktemp("boundaries_latest") / "project")
+    project.write_seeds(**bs.SEEDS_3)
     project.load_raw(bs.LOADED_AT_3, **bs.RAW_3)
-    project.build(as_of=bs.LATEST)
+    project.build(as_of=bs.LATEST, vars={"routing_overrides_owner": True})
     return project
 
 
@@ -339,4 +340,11 @@ def test_band_entry_when_a_lead_returns_to_an_earlier_band(latest):
     assert latest.query("select band, cast(band_entered_at as varchar), points_in_band from marts.fct_lead_scores "
                         "where model_id = 'e_band' and contact_id = 'c_band_below'") == [
         ("low", "2026-08-10 00:00:00", 0.0)]
+
+
+def test_unrouted_sales_ready_lead_keeps_its_owner_when_routing_overrides(latest):
+    rows = latest.query("select contact_id, is_sales_ready, owner_id, routing_rule_id from marts.fct_lead_scores "
+                        "where model_id = 'e_band' and contact_id in ('c_band_owned', 'c_band_top') order by contact_id")
+    # both 20 (high, sales-ready); no active routing rule: the owner is kept, or stays empty
+    assert rows == [("c_band_owned", True, "own", None), ("c_band_top", True, None, None)]
 
