@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 export LEAD_SCORING_PROJECT_DIR="$PWD" DBT_PROFILES_DIR="$PWD" LEAD_SCORING_DB="$PWD/lead_scoring.duckdb"
 unset LEAD_SCORING_READ_DB
 seed=seeds/behavior_rules.csv
+grep -q '^b2b_general,eng_pricing_page,page_view,url,contains,/pricing,1[01],' "$seed" || {
+  echo "edit_loop.sh: eng_pricing_page in $seed has neither 10 nor 11 points" >&2; exit 2; }
 if grep -q '^b2b_general,eng_pricing_page,page_view,url,contains,/pricing,10,' "$seed"; then
   sed -i 's#^\(b2b_general,eng_pricing_page,page_view,url,contains,/pricing,\)10,#\111,#' "$seed"
 else
