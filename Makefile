@@ -54,6 +54,13 @@ test-spark: $(VENV)/.spark-installed
 bench: $(VENV)/.installed
 	$(CLI) bench --contacts 20000 --events 400000 --runs 3
 
+# The rule-editing loop on the demo database (run `make demo` first; docs/benchmarks.md): edit one
+# rule's points and rebuild, twice (the seed ends as it was), each timed whole.
+.PHONY: bench-edit-loop
+bench-edit-loop: $(VENV)/.installed
+	time benchmarks/edit_loop.sh
+	time benchmarks/edit_loop.sh
+
 # Calibrate points for the demo's b2b_general model from wins after 2026-05-31 (run `make demo` first).
 calibrate-demo: $(VENV)/.installed
 	$(CLI) calibrate --as-of "2026-05-31 00:00:00" --model b2b_general --out target/calibration
