@@ -74,17 +74,6 @@
     {{- return(var('lead_scoring__loaded_at_column', 'loaded_at') | string | trim) -}}
 {%- endmacro %}
 
-{#- Every rule relation as refs (for a model's depends_on comment: a failed rule validation
-    stops every model that reads any rule). -#}
-{% macro all_rule_seeds() -%}
-    {%- set refs = [] -%}
-    {%- for seed in ['scoring_models', 'attribute_rules', 'behavior_rules', 'absence_rules', 'score_bands',
-                     'routing_rules', 'rule_groups', 'fit_grades', 'engagement_tiers'] -%}
-        {%- do refs.append(lead_scoring.rule_seed(seed) | string) -%}
-    {%- endfor -%}
-    {{- return(refs | join(', ')) -}}
-{%- endmacro %}
-
 {#- The unprefixed tuning vars (deprecated, CHANGELOG.md) and their defaults in dbt_project.yml. -#}
 {% macro deprecated_var_defaults() -%}
     {{- return({'as_of': none, 'max_future_skew_hours': 24, 'max_rejected_share': 0.05, 'history_min_score_change': 1,

@@ -123,10 +123,11 @@ def invoke_dbt(args: list[str]):
 
     from dbt.cli.main import dbtRunner
 
-    warnings.filterwarnings("ignore", category=RuntimeWarning, message=(
-        f'"({"|".join(OPTIONAL_SEED_COLUMNS)})" does not match the name of any column in this table'))
+    # scoped to this call, so repeated builds in one process do not pile up filters
+    with warnings.catch_warnings(), progress("dbt " + args[0]) as bar:
+        warnings.filterwarnings("ignore", category=RuntimeWarning, message=(
+            f'"({"|".join(OPTIONAL_SEED_COLUMNS)})" does not match the name of any column in this table'))
 
-    with progress("dbt " + args[0]) as bar:
         def on_event(event) -> None:
             name = event.info.name
             if name == "ConcurrencyLine":
