@@ -4,13 +4,13 @@
     scripts/bpic2012_study.py [--work target/bpic2012] [--folds 5] [--max-rules 40]
     lead-scoring study bpic2012          (the same)
 
-1. Imports ../shared/data/bpic2012/BPI_Challenge_2012.xes.gz (scripts/import_xes.py) and loads it
-   with scripts/load_raw.py: 13,087 applications (leads), their events, their outcomes. The
+1. Imports ../shared/data/bpic2012/BPI_Challenge_2012.xes.gz (lead_scoring.loading.xes) and loads it
+   with `lead-scoring load`: 13,087 applications (leads), their events, their outcomes. The
    loaded database is cached in <work> (--reimport to redo).
 2. Time-honest evaluation at AS_OF_TIMES: at each time the population is the applications
    created by then with no outcome yet (var exclude_lost_before_as_of); a win is an approval
    after it. One lead open at several times gives one row per time.
-3. Generates behaviour candidates (scripts/calibrate_behavior.py) and computes them in numpy at
+3. Generates behaviour candidates (calibration/calibrate_behavior.py) and computes them in numpy at
    every time, once per candidate half-life (python_features: the contract's words, tested equal
    to the SQL; no scratch build per time).
 4. Splits the leads into --folds folds grouped by lead (stratified). For each fold, chooses the
@@ -38,6 +38,7 @@ from lead_scoring import PROJECT_DIR as REPO
 from lead_scoring.building.scratch import ScratchBuild, merge_seeds, read_seeds, write_seeds
 from lead_scoring.calibration import calibrate as cal
 from lead_scoring.calibration import calibrate_behavior as cb
+from lead_scoring.loading import raw_schema
 
 AS_OF_TIMES = ["2011-11-15 00:00:00", "2011-12-15 00:00:00", "2012-01-15 00:00:00", "2012-02-15 00:00:00"]
 HALF_LIVES = [None, 14.0, 45.0]
@@ -116,7 +117,10 @@ def import_log(args, work: Path) -> Path:
     xes = args.xes or DEFAULT_XES
     stat = xes.stat()
     import hashlib
-    code = hashlib.sha256(b"".join((REPO / "scripts" / f).read_bytes() for f in ("import_xes.py", "load_raw.py")))
+    # keyed by the code that writes the cache: the importer, the loader and the raw schema
+    loading = Path(raw_schema.__file__).parent
+    code = hashlib.sha256(b"".join(path.read_bytes() for path in (
+        loading / "xes.py", loading / "loader.py", loading / "raw_schema.py", raw_schema.SOURCES_YML)))
     key = f"{xes.resolve()} {stat.st_size} {stat.st_mtime_ns} {code.hexdigest()}"
     raw_dir, cache, db = work / "raw", work / "loaded.duckdb", work / "bpic2012.duckdb"
     stamp = work / "loaded.key"
@@ -124,9 +128,9 @@ def import_log(args, work: Path) -> Path:
         for path in [cache, Path(str(cache) + ".wal")]:
             path.unlink(missing_ok=True)
         py = sys.executable
-        subprocess.run([py, str(REPO / "scripts" / "import_xes.py"), "--out", str(raw_dir), "--xes", str(xes)],
+        subprocess.run([py, "-m", "lead_scoring.loading.xes", "--out", str(raw_dir), "--xes", str(xes)],
                        check=True)
-        subprocess.run([py, str(REPO / "scripts" / "load_raw.py"), str(raw_dir), "--db", str(cache),
+        subprocess.run([py, "-m", "lead_scoring", "load", str(raw_dir), "--db", str(cache),
                         "--loaded-at", "2012-03-15 00:00:00"], check=True, stdout=subprocess.DEVNULL)
         stamp.write_text(key)
     else:

@@ -91,10 +91,9 @@ def attribute_sources(con) -> dict[str, str]:
     return sources
 
 
-def candidate_rules(con, as_of: str, min_support: int, exclude: set[str]) -> list[dict]:
-    """Candidate rules (one point each) with enough support among the evaluated leads."""
-    con.execute("create or replace temp table evaluated as "
-                "select contact_id, is_won from intermediate.int_lead_outcomes where is_evaluated")
+def attribute_rules(con, min_support: int, exclude: set[str]) -> list[dict]:
+    """Attribute candidates (missing values, values, decile thresholds of numeric attributes) with
+    enough support among the leads in the temp table `evaluated`."""
     n = con.execute("select count(*) from evaluated").fetchone()[0]
     rules: list[dict] = []
 
@@ -125,6 +124,14 @@ def candidate_rules(con, as_of: str, min_support: int, exclude: set[str]) -> lis
                 if supported(count):
                     rules.append({"attribute": attribute, "operator": "equals", "value": value,
                                   "description": f"{attribute} is '{value}'"})
+    return rules
+
+
+def candidate_rules(con, as_of: str, min_support: int, exclude: set[str]) -> list[dict]:
+    """Candidate rules (one point each) with enough support among the evaluated leads."""
+    con.execute("create or replace temp table evaluated as "
+                "select contact_id, is_won from intermediate.int_lead_outcomes where is_evaluated")
+    rules = attribute_rules(con, min_support, exclude)
     events = con.execute(
         "select i.event_type, count(distinct i.contact_id) from staging.stg_raw__interactions i "
         "join evaluated e using (contact_id) where i.occurred_at <= cast(? as timestamp) "

@@ -29,7 +29,7 @@ import numpy as np
 
 from lead_scoring.calibration import calibrate as cal
 
-QUANTILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+QUANTILES = cal.QUANTILES
 COUNT_QUANTILES = [0.25, 0.5, 0.75, 0.9]
 REPEAT_DAYS = [1.0]
 C_GRID = [0.02, 0.03, 0.05, 0.1]
@@ -141,45 +141,11 @@ def name_rules(rules: list[dict], prefix: str = "cb") -> list[dict]:
 
 
 def attribute_candidates(con, as_of_times: list[str], min_support: int, exclude: set[str]) -> list[dict]:
-    """Attribute candidates as scripts/calibrate.py makes them (values, missing values, decile
+    """Attribute candidates as `lead-scoring calibrate` makes them (values, missing values, decile
     thresholds of numeric attributes), with the leads open at any of the times as population."""
-    con.execute(f"create or replace temp view int_open as select distinct contact_id from ({population_sql(as_of_times)})")
-    out = []
-    for rule in _attribute_only(con, min_support, exclude):
-        rule["kind"] = "attribute"
-        out.append(rule)
-    return out
-
-
-def _attribute_only(con, min_support, exclude):
-    con.execute("create or replace temp table evaluated as select contact_id, false as is_won from int_open")
-    n = con.execute("select count(*) from evaluated").fetchone()[0]
-    rules = []
-    for attribute, sql in cal.attribute_sources(con).items():
-        if attribute in exclude:
-            continue
-        con.execute(f"create or replace temp table a as select e.contact_id, s.v, s.x from evaluated e "
-                    f"left join ({sql}) s using (contact_id)")
-        nulls, distinct, numeric = con.execute(
-            "select count(*) filter (where v is null), count(distinct v), "
-            "count(*) filter (where v is not null and x is null) = 0 from a").fetchone()
-        if min_support <= nulls <= n - min_support:
-            rules.append({"attribute": attribute, "operator": "is_null", "value": None,
-                          "description": f"{attribute} is missing"})
-        if numeric and distinct >= cal.NUMERIC_MIN_DISTINCT:
-            qs = con.execute(f"select quantile_disc(x, {QUANTILES}) from a where x is not null").fetchone()[0]
-            for q in sorted(set(qs)):
-                count = con.execute("select count(*) from a where x >= ?", [q]).fetchone()[0]
-                if min_support <= count <= n - min_support:
-                    rules.append({"attribute": attribute, "operator": "gte", "value": cal.number_text(q),
-                                  "description": f"{attribute} at least {cal.number_text(q)}"})
-        else:
-            for value, count in con.execute("select v, count(*) from a where v is not null group by v "
-                                            "order by count(*) desc, v").fetchall():
-                if min_support <= count <= n - min_support:
-                    rules.append({"attribute": attribute, "operator": "equals", "value": value,
-                                  "description": f"{attribute} is '{value}'"})
-    return rules
+    con.execute("create or replace temp table evaluated as select distinct contact_id, false as is_won "
+                f"from ({population_sql(as_of_times)})")
+    return [{**rule, "kind": "attribute"} for rule in cal.attribute_rules(con, min_support, exclude)]
 
 
 # ------------------------------------------------------------------------------ seeds
