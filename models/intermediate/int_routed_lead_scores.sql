@@ -72,22 +72,7 @@ routing as (
 )
 
 select
-    scores.model_id,
-    scores.contact_id,
-    scores.account_id,
-    scores.fit_score,
-    scores.engagement_score,
-    scores.score,
-    scores.band,
-    scores.is_sales_ready,
-    scores.score_rank,
-    scores.score_percentile,
-    scores.primary_interest_tag,
-    scores.last_activity_at,
-    scores.fit_grade,
-    scores.engagement_tier,
-    scores.matrix_cell,
-    scores.engagement_reset_at,
+    scores.*,
     case
         when contacts.owner_id is not null and not {{ lead_scoring.setting('routing_overrides_owner') }}
             then contacts.owner_id
