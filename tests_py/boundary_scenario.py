@@ -207,6 +207,9 @@ INTERACTIONS = [
     # never identified: waits unscored, under every rule of its type
     {"event_id": "anon_sent", "anonymous_id": "anon-1", "event_type": "t_sent", "occurred_at": "2026-06-01 00:00:00"},
     {"event_id": "anon_lb", "anonymous_id": "anon-1", "event_type": "t_lb", "occurred_at": "2026-06-25 00:00:00"},
+    # a contact id that raw.contacts lacks: scores nobody either (known contacts only)
+    ev("unknown_sent", "c_unknown", "t_sent", "2026-06-01 00:00:00"),
+    ev("unknown_lb", "c_unknown", "t_lb", "2026-06-25 00:00:00"),
     ev("rk_a", "c_rk_a", "rk_ping", "2026-06-10 00:00:00"),
     ev("rk_b", "c_rk_b", "rk_ping", "2026-06-20 00:00:00"),
 ]

@@ -254,6 +254,14 @@ def test_unidentified_events_score_nothing(built):
     assert built.query("select count(*) from marts.fct_lead_scores where contact_id is null") == [(0,)]
 
 
+def test_events_of_a_contact_missing_from_contacts_score_nothing(built):
+    # unknown_sent (t_sent, 29 days old, never answered: x_nr) and unknown_lb (t_lb, inside the
+    # lookback: w_lb) name c_unknown, which raw.contacts lacks: no contribution, no score
+    assert built.query("select count(*) from staging.stg_raw__interactions where contact_id = 'c_unknown'") == [(2,)]
+    assert built.query("select count(*) from marts.fct_lead_score_contributions where contact_id = 'c_unknown'") == [(0,)]
+    assert built.query("select count(*) from marts.fct_lead_scores where contact_id = 'c_unknown'") == [(0,)]
+
+
 def test_bands_with_the_same_min_score_pick_the_first_by_name(built):
     # warm_a and warm_b both start at 5 (the contract is silent; docs/rules.md: first by name)
     assert built.scores("e_tie")["c_band_tie"] == (5, 0, 5, "warm_a", False)

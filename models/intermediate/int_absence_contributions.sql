@@ -1,4 +1,5 @@
--- Points for what did not happen (contract 3, absence_rules), as of the scoring time.
+-- Points for what did not happen (contract 3, absence_rules), as of the scoring time, for
+-- known contacts.
 with scoring_time as (
     select {{ lead_scoring.as_of() }} as as_of_at
 ),
@@ -131,6 +132,9 @@ no_response as (
     from unanswered
     inner join rules
         on unanswered.model_id = rules.model_id and unanswered.rule_id = rules.rule_id
+    -- known contacts only: events may name a contact that raw.contacts lacks
+    inner join contacts
+        on unanswered.contact_id = contacts.contact_id
     group by unanswered.model_id, unanswered.contact_id, unanswered.rule_id, rules.max_points
 ),
 

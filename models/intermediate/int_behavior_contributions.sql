@@ -1,4 +1,5 @@
--- Behaviour points per (model, contact, rule): decayed sum, then max_points clips it.
+-- Behaviour points per (model, known contact, rule): decayed sum, then max_points clips it.
+-- Events may name a contact that raw.contacts lacks: they score nobody.
 with totals as (
     select
         model_id,
@@ -20,3 +21,5 @@ select
 from totals
 inner join {{ ref('stg_rules__behavior_rules') }} as rules
     on totals.model_id = rules.model_id and totals.rule_id = rules.rule_id
+inner join {{ ref('stg_raw__contacts') }} as contacts
+    on totals.contact_id = contacts.contact_id

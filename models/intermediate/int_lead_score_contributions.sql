@@ -1,7 +1,7 @@
 -- One row per (model, known contact, rule) that contributed, rounded for stable output, plus
 -- one group_limit row per rule group whose limits clipped the total of its rules (rule_id =
 -- the group id, points = the adjustment). Rows with score_part 'fit' sum to fit_score, those
--- with 'engagement' to engagement_score.
+-- with 'engagement' to engagement_score. Each contributions model keeps known contacts only.
 with contributions as (
     select * from {{ ref('int_attribute_contributions') }}
     union all
@@ -20,40 +20,6 @@ rule_rows as (
         cast(round(contributions.points, 6) as {{ lead_scoring.type_double() }}) as points,
         cast(contributions.event_count as {{ dbt.type_int() }}) as event_count
     from contributions
-    inner join {{ ref('stg_raw__contacts') }} as contacts
-        on contributions.contact_id = contacts.contact_id
-),
-
-rule_groups as (
-    -- the group of each rule whose group is active (validation: a group is fit or engagement)
-    select
-        grouped.model_id,
-        grouped.rule_id,
-        groups.group_id,
-        groups.min_points,
-        groups.max_points
-    from (
-        select
-            model_id,
-            rule_id,
-            group_id
-        from {{ ref('stg_rules__attribute_rules') }}
-        union all
-        select
-            model_id,
-            rule_id,
-            group_id
-        from {{ ref('stg_rules__behavior_rules') }}
-        union all
-        select
-            model_id,
-            rule_id,
-            group_id
-        from {{ ref('stg_rules__absence_rules') }}
-    ) as grouped
-    inner join {{ ref('stg_rules__rule_groups') }} as groups
-        on grouped.model_id = groups.model_id and grouped.group_id = groups.group_id
-    where groups.is_active
 ),
 
 group_totals as (
@@ -68,7 +34,7 @@ group_totals as (
         sum(rule_rows.points) as total,
         count(*) as rule_count
     from rule_rows
-    inner join rule_groups
+    inner join {{ ref('int_grouped_rules') }} as rule_groups
         on rule_rows.model_id = rule_groups.model_id and rule_rows.rule_id = rule_groups.rule_id
     group by rule_rows.model_id, rule_rows.contact_id, rule_groups.group_id
 ),

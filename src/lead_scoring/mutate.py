@@ -35,6 +35,7 @@ DEFAULT_SCOPE = [
     "models/intermediate/int_condition_events.sql",
     "models/intermediate/int_lead_score_totals.sql",
     "models/intermediate/int_lead_scores.sql",
+    "models/intermediate/int_routed_lead_scores.sql",  # the owner precedence (was fct_lead_scores')
     "models/marts/scoring/fct_lead_scores.sql",
     "macros/conditions.sql",
     "macros/rule_condition.sql",

@@ -1,6 +1,6 @@
 -- One row per (active model, contact): the published lead score with stage (band entry) and
--- routing columns. Scores, bands and ranks come from int_lead_scores; band_entered_at and
--- points_in_band from the score history; owner_id from routing_rules for sales-ready leads.
+-- routing columns. Scores, bands, ranks and the owner come from int_routed_lead_scores
+-- (int_lead_scores routed); band_entered_at and points_in_band from the score history.
 with history as (
     select
         model_id,
@@ -66,31 +66,17 @@ select
         when current_band_run.band = scores.band then scores.score - current_band_run.score_at_band_entry
         else 0
     end, 6) as {{ lead_scoring.type_double() }}) as points_in_band,
-    case
-        when contacts.owner_id is not null and not {{ lead_scoring.setting('routing_overrides_owner') }}
-            then contacts.owner_id
-        when scores.is_sales_ready then coalesce(routing.routed_owner_id, contacts.owner_id)
-        else contacts.owner_id
-    end as owner_id,
-    case
-        when contacts.owner_id is not null and not {{ lead_scoring.setting('routing_overrides_owner') }} then null
-        when scores.is_sales_ready then routing.routing_rule_id
-    end as routing_rule_id,
+    scores.owner_id,
+    scores.routing_rule_id,
     {{ lead_scoring.as_of() }} as scored_at,
     rules_version.rules_version,
     scores.fit_grade,
     scores.engagement_tier,
     scores.matrix_cell,
     scores.engagement_reset_at
-from {{ ref('int_lead_scores') }} as scores
-inner join {{ ref('stg_raw__contacts') }} as contacts
-    on scores.contact_id = contacts.contact_id
+from {{ ref('int_routed_lead_scores') }} as scores
 left join current_band_run
     on
         scores.model_id = current_band_run.model_id
         and scores.contact_id = current_band_run.contact_id
-left join {{ ref('int_lead_routing') }} as routing
-    on
-        scores.model_id = routing.model_id
-        and scores.contact_id = routing.contact_id
 cross join {{ ref('int_rules_version') }} as rules_version
