@@ -1,6 +1,6 @@
 {#- Expressions of Segment's warehouse spec (also RudderStack's, which follows it): tracks, pages
-    and identifies tables in one schema per source. The base_segment__* and base_rudderstack__*
-    models list their columns and call these; docs/sources.md has the column mapping. -#}
+    and identifies tables in one schema per source. The base_segment__* models list their columns
+    and call these; docs/sources.md has the column mapping. -#}
 
 {#- The load watermark: var lead_scoring__<collector>_loaded_at_column (uuid_ts), else received_at. -#}
 {% macro segment_loaded_at(collector, present, types) -%}
@@ -46,15 +46,16 @@
     {{- return(traits) -}}
 {%- endmacro %}
 
-{#- Why an event of the `events` CTE cannot be used (its first failing check), NULL when usable. -#}
-{% macro segment_event_rejection(collector) -%}
+{#- Why an event of the `events` CTE cannot be used (its first failing check), NULL when usable;
+    the reason is prefixed with the row's collector (events.collector). -#}
+{% macro segment_event_rejection() -%}
     {{- lead_scoring.first_failure([
-        ['events.event_id is null', collector ~ ': missing id (event_id)'],
-        ['events.occurred_at_text is null', collector ~ ': missing timestamp (occurred_at)'],
-        ['events.occurred_at is null', collector ~ ': unparseable timestamp (occurred_at)'],
-        ['events.collector_event is null', collector ~ ': missing event name'],
-        ['events.contact_id is null and events.anonymous_id is null', collector ~ ': no user_id and no anonymous_id'],
+        ['events.event_id is null', 'missing id (event_id)'],
+        ['events.occurred_at_text is null', 'missing timestamp (occurred_at)'],
+        ['events.occurred_at is null', 'unparseable timestamp (occurred_at)'],
+        ['events.collector_event is null', 'missing event name'],
+        ['events.contact_id is null and events.anonymous_id is null', 'no user_id and no anonymous_id'],
         ['events.occurred_at > ' ~ dbt.dateadd('hour', lead_scoring.setting('max_future_skew_hours'),
-            'events.loaded_at'), collector ~ ': occurred_at in the future'],
-    ]) -}}
+            'events.loaded_at'), 'occurred_at in the future'],
+    ], prefix='events.collector') -}}
 {%- endmacro %}

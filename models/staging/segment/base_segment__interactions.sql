@@ -1,61 +1,50 @@
-{{ config(enabled=lead_scoring.event_source_enabled('segment')) }}
--- Segment tracks and pages as contract events (docs/sources.md; expressions in
+{{ config(enabled=lead_scoring.segment_spec_collectors() | length > 0) }}
+-- Tracks and pages of every enabled Segment-spec collector (segment, rudderstack) as contract
+-- events, one branch per collector and table, as Fivetran's union_data unions the connections
+-- of one connector; `collector` says which (docs/sources.md; expressions in
 -- macros/segment_spec.sql). A warehouse table gains a column when a property first appears, so a
 -- column the table lacks yet reads as NULL (column_or_null).
-{%- set tracks = source('segment', 'tracks') %}
-{%- set tracks_types = lead_scoring.column_types(tracks) %}
-{%- set tracks_present = tracks_types.keys() | list %}
-{%- set pages = source('segment', 'pages') %}
-{%- set pages_types = lead_scoring.column_types(pages) %}
-{%- set pages_present = pages_types.keys() | list %}
+{%- set branches = [] %}
+{%- for collector in lead_scoring.segment_spec_collectors() %}
+{%- for table in ['tracks', 'pages'] %}
+{%- do branches.append([collector, table]) %}
+{%- endfor %}
+{%- endfor %}
 
-with tracks as (
+with events as (
+    {%- for collector, table in branches %}
+    {%- set relation = source(collector, table) %}
+    {%- set types = lead_scoring.column_types(relation) %}
+    {%- set present = types.keys() | list %}
+    {{ 'union all' if not loop.first }}
     select
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('id', tracks_present)) }} as event_id,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('user_id', tracks_present)) }} as contact_id,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('anonymous_id', tracks_present)) }} as anonymous_id,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('event', tracks_present)) }} as collector_event,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('timestamp', tracks_present)) }} as occurred_at_text,
-        {{ lead_scoring.collector_timestamp('timestamp', tracks_present, tracks_types) }} as occurred_at,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('context_page_url', tracks_present)) }} as url,
-        {{ lead_scoring.normalized_text(lead_scoring.column_or_null('context_campaign_source', tracks_present)) }}
+        {{ lead_scoring.quoted(collector) }} as collector,
+        {{ lead_scoring.clean_text(lead_scoring.column_or_null('id', present)) }} as event_id,
+        {{ lead_scoring.clean_text(lead_scoring.column_or_null('user_id', present)) }} as contact_id,
+        {{ lead_scoring.clean_text(lead_scoring.column_or_null('anonymous_id', present)) }} as anonymous_id,
+        {% if table == 'pages' -%}
+        cast('page' as {{ dbt.type_string() }})
+        {%- else -%}
+        {{ lead_scoring.clean_text(lead_scoring.column_or_null('event', present)) }}
+        {%- endif %} as collector_event,
+        {{ lead_scoring.clean_text(lead_scoring.column_or_null('timestamp', present)) }} as occurred_at_text,
+        {{ lead_scoring.collector_timestamp('timestamp', present, types) }} as occurred_at,
+        {{ lead_scoring.clean_text(lead_scoring.column_or_null(
+            'url' if table == 'pages' else 'context_page_url', present)) }} as url,
+        {{ lead_scoring.normalized_text(lead_scoring.column_or_null('context_campaign_source', present)) }}
             as source,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('context_campaign_name', tracks_present)) }}
+        {{ lead_scoring.clean_text(lead_scoring.column_or_null('context_campaign_name', present)) }}
             as campaign_id,
-        {{ lead_scoring.segment_properties('tracks', tracks_present) }} as properties,
-        {{ lead_scoring.segment_loaded_at('segment', tracks_present, tracks_types) }} as loaded_at,
-        'tracks' as collector_table,
-        {{ lead_scoring.segment_values(tracks_present) }} as raw_values
-    from {{ tracks }}
-),
-
-pages as (
-    select
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('id', pages_present)) }} as event_id,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('user_id', pages_present)) }} as contact_id,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('anonymous_id', pages_present)) }} as anonymous_id,
-        cast('page' as {{ dbt.type_string() }}) as collector_event,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('timestamp', pages_present)) }} as occurred_at_text,
-        {{ lead_scoring.collector_timestamp('timestamp', pages_present, pages_types) }} as occurred_at,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('url', pages_present)) }} as url,
-        {{ lead_scoring.normalized_text(lead_scoring.column_or_null('context_campaign_source', pages_present)) }}
-            as source,
-        {{ lead_scoring.clean_text(lead_scoring.column_or_null('context_campaign_name', pages_present)) }}
-            as campaign_id,
-        {{ lead_scoring.segment_properties('pages', pages_present) }} as properties,
-        {{ lead_scoring.segment_loaded_at('segment', pages_present, pages_types) }} as loaded_at,
-        'pages' as collector_table,
-        {{ lead_scoring.segment_values(pages_present) }} as raw_values
-    from {{ pages }}
-),
-
-events as (
-    select * from tracks
-    union all
-    select * from pages
+        {{ lead_scoring.segment_properties(table, present) }} as properties,
+        {{ lead_scoring.segment_loaded_at(collector, present, types) }} as loaded_at,
+        {{ lead_scoring.quoted(table) }} as collector_table,
+        {{ lead_scoring.segment_values(present) }} as raw_values
+    from {{ relation }}
+    {%- endfor %}
 )
 
 select
+    events.collector,
     events.event_id,
     events.contact_id,
     events.anonymous_id,
@@ -73,7 +62,7 @@ select
     events.loaded_at,
     events.collector_event,
     event_map.event_type is not null as is_mapped,
-    {{ lead_scoring.segment_event_rejection('segment') }} as rejection_reason,
-    {{ dbt.concat(["'segment.'", 'events.collector_table', "': '", 'events.raw_values']) }} as raw_values
+    {{ lead_scoring.segment_event_rejection() }} as rejection_reason,
+    {{ dbt.concat(['events.collector', "'.'", 'events.collector_table', "': '", 'events.raw_values']) }} as raw_values
 from events
-{{ lead_scoring.event_type_map_join('segment', 'events.collector_event') }}
+{{ lead_scoring.event_type_map_join(none, 'events.collector_event', collector_expr='events.collector') }}
