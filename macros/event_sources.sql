@@ -20,21 +20,30 @@
     {{- return(name in lead_scoring.event_sources()) -}}
 {%- endmacro %}
 
-{#- The adapters (other than raw) that map a contract table, in a fixed order: (name, model). -#}
+{#- The enabled collectors of Segment's warehouse spec, which RudderStack follows: one set of
+    base models (base_segment__*) reads them all. -#}
+{% macro segment_spec_collectors() -%}
+    {%- set names = [] -%}
+    {%- for name in ['segment', 'rudderstack'] if lead_scoring.event_source_enabled(name) -%}
+        {%- do names.append(name) -%}
+    {%- endfor -%}
+    {{- return(names) -}}
+{%- endmacro %}
+
+{#- The adapter models (other than raw) that map a contract table, in a fixed order, each with
+    the enabled collectors it reads: (collectors, model), only those with one enabled. -#}
 {% macro adapter_models(table) -%}
+    {%- set segment_spec = lead_scoring.segment_spec_collectors() -%}
     {%- set maps = {
-        'interactions': [['segment', 'base_segment__interactions'], ['rudderstack', 'base_rudderstack__interactions'],
-            ['hubspot', 'base_hubspot__interactions'], ['snowplow', 'base_snowplow__interactions'],
-            ['ga4', 'base_ga4__interactions']],
-        'identities': [['segment', 'base_segment__identities'], ['rudderstack', 'base_rudderstack__identities'],
-            ['hubspot', 'base_hubspot__identities'], ['snowplow', 'base_snowplow__identities'],
-            ['ga4', 'base_ga4__identities']],
-        'contacts': [['hubspot', 'base_hubspot__contacts']],
-        'contact_attributes': [['segment', 'base_segment__contact_attributes'],
-            ['rudderstack', 'base_rudderstack__contact_attributes']],
+        'interactions': [[segment_spec, 'base_segment__interactions'], [['hubspot'], 'base_hubspot__interactions'],
+            [['snowplow'], 'base_snowplow__interactions'], [['ga4'], 'base_ga4__interactions']],
+        'identities': [[segment_spec, 'base_segment__identities'], [['hubspot'], 'base_hubspot__identities'],
+            [['snowplow'], 'base_snowplow__identities'], [['ga4'], 'base_ga4__identities']],
+        'contacts': [[['hubspot'], 'base_hubspot__contacts']],
+        'contact_attributes': [[segment_spec, 'base_segment__contact_attributes']],
     } -%}
     {%- set chosen = [] -%}
-    {%- for pair in maps.get(table, []) if lead_scoring.event_source_enabled(pair[0]) -%}
+    {%- for pair in maps.get(table, []) if pair[0] | select('in', lead_scoring.event_sources()) | list -%}
         {%- do chosen.append(pair) -%}
     {%- endfor -%}
     {{- return(chosen) -}}
@@ -98,15 +107,25 @@
     coalesce({{ map_alias }}.event_type, {{ lead_scoring.normalized_text(name_expr) }})
 {%- endmacro %}
 
-{% macro event_type_map_join(collector, name_expr, map_alias='event_map') -%}
+{#- `collector` is the collector's name; collector_expr, when given, is instead an SQL
+    expression naming each row's collector (a model that reads several). -#}
+{% macro event_type_map_join(collector, name_expr, map_alias='event_map', collector_expr=none) -%}
     left join (
         select
+            {%- if collector_expr is not none %}
+            {{ lead_scoring.normalized_text('collector') }} as collector,
+            {%- endif %}
             {{ lead_scoring.normalized_text('collector_event') }} as collector_event,
             {{ lead_scoring.normalized_text('event_type') }} as event_type
         from {{ lead_scoring.rule_seed('event_type_map') }}
+        {%- if collector_expr is none %}
         where {{ lead_scoring.normalized_text('collector') }} = {{ lead_scoring.quoted(collector) }}
+        {%- endif %}
     ) as {{ map_alias }}
         on {{ lead_scoring.normalized_text(name_expr) }} = {{ map_alias }}.collector_event
+        {%- if collector_expr is not none %}
+        and {{ collector_expr }} = {{ map_alias }}.collector
+        {%- endif %}
 {%- endmacro %}
 
 {#- The select list of a base_<collector>__interactions model: base_raw__interactions' columns,

@@ -12,14 +12,19 @@
 {%- endmacro %}
 
 {#- First failing check as a reason text, NULL when the row is usable.
-    checks: list of [sql_condition, reason]; none (a placeholder render) is a NULL text. -#}
-{% macro first_failure(checks) -%}
+    checks: list of [sql_condition, reason]; none (a placeholder render) is a NULL text.
+    prefix: an SQL text expression put before each reason with ': ' (a model reading several
+    collectors names the row's own). -#}
+{% macro first_failure(checks, prefix=none) -%}
     {%- if not checks -%}
         {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
     {%- endif -%}
     case
     {%- for check in checks %}
-        when {{ check[0] }} then {{ lead_scoring.quoted(check[1]) }}
+        when {{ check[0] }} then
+        {%- if prefix is none %} {{ lead_scoring.quoted(check[1]) }}
+        {%- else %} {{ dbt.concat([prefix, lead_scoring.quoted(': ' ~ check[1])]) }}
+        {%- endif %}
     {%- endfor %}
     end
 {%- endmacro %}

@@ -137,6 +137,67 @@ def test_rudderstack_same_spec_same_scores(tmp_path):
         ("rudderstack: missing id (event_id)",), ("rudderstack: missing timestamp (occurred_at)",)]
 
 
+
+def test_segment_and_rudderstack_together(tmp_path):
+    """Both collectors on: one base model set reads both, each row keeping its collector's map,
+    watermark var, trait columns and rejection prefix."""
+    project = Project(tmp_path / "project")
+    project.write_seeds(**RULES)
+    # RudderStack (only) maps 'Trial Started'
+    event_map = project.root / "seeds" / "adapters" / "event_type_map.csv"
+    event_map.write_text(event_map.read_text().rstrip("\n") + "\nrudderstack,Trial Started,trial_start\n")
+    project.load_raw(LOADED, contacts=[scenario.contact(c) for c in ("c_1", "c_2", "c_3", "97980cfea0067")])
+    load_collector(project, "segment")
+    load_collector(project, "rudderstack")
+    project.execute("""
+        update rudderstack.tracks set id = 'r2' where id = 't2';
+        insert into rudderstack.tracks by name select 'r5' as id, 'a7' as anonymous_id,
+            'Pricing Viewed' as event, '2026-06-27 09:00:00' as timestamp,
+            '2026-06-27 09:00:01' as received_at, timestamp '2026-07-01 00:00:00' as uuid_ts;
+        alter table rudderstack.identifies add column company varchar;
+        update rudderstack.identifies set company = ' Acme ' where id = 'i1';
+        insert into rudderstack.identifies by name select 'i4' as id, 'a7' as anonymous_id, 'c_3' as user_id,
+            '2026-06-23 00:00:00' as timestamp, '2026-06-23 00:00:01' as received_at, 'Big' as company;
+        insert into rudderstack.identifies by name select 'i5' as id, 'a6' as anonymous_id,
+            '2026-06-23 00:00:00' as timestamp, '2026-06-23 00:00:01' as received_at;
+    """)
+    project.build(vars={"lead_scoring__event_sources": ["raw", "segment", "rudderstack"],
+                        "lead_scoring__rudderstack_loaded_at_column": "received_at"})
+    # t1, p1 and the peer page come from both and count once. c_1: pricing 10 + utm 2 + demo 30
+    # + Segment's t2 'trial started' 5 = 47 (RudderStack's r2 maps to trial_start: no rule);
+    # fit: plan Enterprise 3. 3 + 47 = 50
+    scores = project.scores("m_seg")
+    assert scores["c_1"][:3] == (3, 47, 50) and scores["c_2"][:3] == (0, 0, 0)
+    assert project.query("select collector, event_type, is_mapped from staging.base_segment__interactions "
+                         "where event_id in ('t2', 'r2') order by 1") == [
+        ("rudderstack", "trial_start", True), ("segment", "trial started", False)]
+    # each collector's watermark var: RudderStack's received_at, Segment's uuid_ts
+    assert project.query("select collector, cast(loaded_at as varchar) from staging.base_segment__interactions "
+                         "where event_id = 'p1' order by 1") == [
+        ("rudderstack", "2026-06-20 10:00:01"), ("segment", "2026-07-01 00:00:00")]
+    assert project.query("select collector, collector_event, event_count from marts.rpt_unmapped_event_names "
+                         "order by 1") == [("rudderstack", "Pricing Viewed", 1), ("segment", "Trial Started", 1)]
+    assert project.query("select source_table, reason from marts.rpt_rejected_rows order by reason") == [
+        ("identities", "rudderstack: identify without user_id"),
+        ("interactions", "rudderstack: missing id (event_id)"),
+        ("interactions", "rudderstack: missing timestamp (occurred_at)"),
+        ("interactions", "segment: missing id (event_id)"),
+        ("interactions", "segment: missing timestamp (occurred_at)")]
+    assert project.query("select raw_values from marts.rpt_rejected_rows where source_table = 'identities'") == [
+        ("rudderstack.identifies: id=i5; anonymous_id=a6; user_id=NULL; timestamp=2026-06-23 00:00:00; "
+         "received_at=2026-06-23 00:00:01; uuid_ts=NULL; email=NULL; plan=NULL; company=NULL",)]
+    # a7 identified (RudderStack only) as c_3: its Pricing Viewed event is c_3's
+    assert project.query("select contact_id from staging.stg_raw__interactions where event_id = 'r5'") == [("c_3",)]
+    # traits per collector: RudderStack's identifies has company, Segment's does not (5 + 7 rows:
+    # i1 email, plan, company; i2 email; i3 email, plan; i4 company; the same values once in staging)
+    assert project.query("select collector, count(*) from staging.base_segment__contact_attributes "
+                         "group by 1 order by 1") == [("rudderstack", 7), ("segment", 5)]
+    assert project.query("select contact_id, attribute, value from staging.stg_raw__contact_attributes "
+                         "order by 1, 2") == [
+        ("c_1", "company", "Acme"), ("c_1", "email", "jan@x.com"), ("c_1", "plan", "Enterprise"),
+        ("c_2", "email", "ola@x.com"), ("c_3", "company", "Big"), ("c_3", "email", "server-side"),
+        ("c_3", "plan", "free")]
+
 HUBSPOT = PEER / "fivetran_hubspot"
 HUBSPOT_TABLES = {"contact": "contact_data", "email_event": "email_event_data",
                   "email_event_click": "email_event_click_data", "email_event_open": "email_event_open_data",

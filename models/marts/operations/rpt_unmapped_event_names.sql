@@ -8,8 +8,10 @@
 {%- endfor %}
 
 {%- for pair in adapters %}
+{#- a model reading several collectors (base_segment__*) names each row's in its collector column #}
+{%- set several = pair[0] | length > 1 %}
 select
-    {{ lead_scoring.quoted(pair[0]) }} as collector,
+    {{ 'collector' if several else lead_scoring.quoted(pair[0][0]) }} as collector,
     collector_event,
     event_type,
     count(*) as event_count,
@@ -17,7 +19,7 @@ select
     max(occurred_at) as last_occurred_at
 from {{ ref(pair[1]) }}
 where not is_mapped and collector_event is not null and rejection_reason is null
-group by collector_event, event_type
+group by {{ 'collector, ' if several }}collector_event, event_type
 {% if not loop.last %}union all{% endif %}
 {%- else %}
 select

@@ -111,23 +111,11 @@ def check_vars(argv: list[str]) -> None:
             raise Refused(f"--vars {text!r} is not a mapping; e.g. --vars '{{as_of: \"2026-06-30\"}}'", 2)
 
 
-# Optional rule-seed columns (docs/rules.md): dbt_project.yml types them for seeds that have them,
-# and agate warns once per seed without them on every build. Only these names are silenced, so a
-# misspelt column_types key still warns.
-OPTIONAL_SEED_COLUMNS = ("group_id", "reset_event_types", "min_fit_score")
-
-
 def invoke_dbt(args: list[str]):
     """dbt in-process with a progress bar on a terminal: nodes done / total and the running node."""
-    import warnings
-
     from dbt.cli.main import dbtRunner
 
-    # scoped to this call, so repeated builds in one process do not pile up filters
-    with warnings.catch_warnings(), progress("dbt " + args[0]) as bar:
-        warnings.filterwarnings("ignore", category=RuntimeWarning, message=(
-            f'"({"|".join(OPTIONAL_SEED_COLUMNS)})" does not match the name of any column in this table'))
-
+    with progress("dbt " + args[0]) as bar:
         def on_event(event) -> None:
             name = event.info.name
             if name == "ConcurrencyLine":
