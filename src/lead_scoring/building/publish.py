@@ -3,6 +3,7 @@ the read copy, so readers never wait and never see half a build."""
 from __future__ import annotations
 
 import glob
+import json
 import os
 import stat
 from pathlib import Path
@@ -26,8 +27,12 @@ def release_dbt_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-def publish(db: Path, target: Path, fingerprint: str | None = None) -> dict[str, int]:
+def publish(db: Path, target: Path, fingerprint: str | None = None, parts: dict[str, str] | None = None,
+            db_state: str | None = None) -> dict[str, int]:
     """Copy the published schemas into a new file and swap it in atomically.
+
+    `_publication` records the build's input fingerprint, its parts and the database file's state
+    after the build: what the next build compares to skip or to build only changed seeds.
 
     The new copy takes the replaced file's mode and group, so access granted to readers
     survives a publish; a first copy is private to its owner (0600, narrowed by the umask)."""
@@ -51,7 +56,9 @@ def publish(db: Path, target: Path, fingerprint: str | None = None) -> dict[str,
         con.execute(f"create table {MARTS_SCHEMA}._publication as select current_timestamp as published_at, "
                     f"(select max(scored_at) from {MARTS_SCHEMA}.fct_lead_scores) as scored_at, "
                     f"(select max(rules_version) from {MARTS_SCHEMA}.fct_lead_scores) as rules_version, "
-                    "cast(? as varchar) as build_fingerprint", [fingerprint])
+                    "cast(? as varchar) as build_fingerprint, cast(? as varchar) as build_parts, "
+                    "cast(? as varchar) as database_state",
+                    [fingerprint, None if parts is None else json.dumps(parts, sort_keys=True), db_state])
         con.execute("detach src")
         con.execute("checkpoint")
     finally:
@@ -95,3 +102,18 @@ def published_fingerprint(target: Path) -> str | None:
             return con.execute(f"select build_fingerprint from {MARTS_SCHEMA}._publication").fetchone()[0]
     except (duckdb.Error, TypeError):
         return None
+
+
+def published_state(target: Path) -> dict | None:
+    """The published build's fingerprint parts and database state; None for a copy without them."""
+    if not target.exists():
+        return None
+    try:
+        with duckdb.connect(str(target), read_only=True) as con:
+            parts, state = con.execute(
+                f"select build_parts, database_state from {MARTS_SCHEMA}._publication").fetchone()
+    except (duckdb.Error, TypeError):
+        return None
+    if parts is None or state is None:
+        return None
+    return {"parts": json.loads(parts), "database_state": state}
