@@ -145,6 +145,13 @@ def changed_seeds(argv: list[str], parts: dict[str, str], published: dict | None
     return changed
 
 
+def rewritten_relations(result) -> set[tuple[str, str]]:
+    """(schema, name) of every relation a dbt build's selected models and seeds wrote."""
+    return {(node_result.node.schema, getattr(node_result.node, "alias", None) or node_result.node.name)
+            for node_result in result.result.results
+            if str(node_result.node.resource_type) in ("model", "seed", "snapshot")}
+
+
 def report_warnings(result) -> None:
     """Data-test warnings (a batch mostly rejected, ...) on stderr, even under --quiet."""
     for node_result in getattr(result.result, "results", None) or []:
@@ -234,7 +241,7 @@ def run_build(argv: list[str], force: bool = False) -> int:
             print("build: dbt build failed; the read copy was not changed.", file=sys.stderr)
             return 1
         state = database_state(db) if parts is not None else None
-        counts = publish(db, target, fingerprint, parts, state)
+        counts = publish(db, target, fingerprint, parts, state, rewritten_relations(result) if seeds else None)
         print(f"build: published {len(counts)} relations to {target}")
         return 0
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -28,11 +29,14 @@ def release_dbt_duckdb() -> None:
 
 
 def publish(db: Path, target: Path, fingerprint: str | None = None, parts: dict[str, str] | None = None,
-            db_state: str | None = None) -> dict[str, int]:
+            db_state: str | None = None, rewritten: set[tuple[str, str]] | None = None) -> dict[str, int]:
     """Copy the published schemas into a new file and swap it in atomically.
 
     `_publication` records the build's input fingerprint, its parts and the database file's state
     after the build: what the next build compares to skip or to build only changed seeds.
+    `rewritten` (a build of changed seeds' descendants): the (schema, name) relations that build
+    wrote; the new file starts as a copy of the read copy, published from the database as it was
+    before that build, and only these relations (and any it lacks) are copied again.
 
     The new copy takes the replaced file's mode and group, so access granted to readers
     survives a publish; a first copy is private to its owner (0600, narrowed by the umask)."""
@@ -40,6 +44,9 @@ def publish(db: Path, target: Path, fingerprint: str | None = None, parts: dict[
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     counts = {}
+    kept: set[tuple[str, str]] = set()
+    if rewritten is not None and target.exists():
+        shutil.copyfile(target, tmp)
     con = duckdb.connect(str(tmp))
     try:
         con.execute("attach ? as src (read_only)", [str(db)])
@@ -49,9 +56,18 @@ def publish(db: Path, target: Path, fingerprint: str | None = None, parts: dict[
             "where database_name = 'src' and schema_name in ? order by 1, 2",
             [list(PUBLISHED_SCHEMAS), list(PUBLISHED_SCHEMAS)],
         ).fetchall()
+        if rewritten is not None:
+            changed = {(schema.lower(), name.lower()) for schema, name in rewritten}
+            present = {(schema.lower(), name.lower()) for schema, name in con.execute(
+                "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+            ).fetchall()}
+            kept = {(s, n) for s, n in relations if (s.lower(), n.lower()) in present - changed}
+            for schema, name in present - {(s.lower(), n.lower()) for s, n in relations}:
+                con.execute(f'drop table "{schema}"."{name}"')  # _publication, or gone from the database
         for schema, name in relations:
-            con.execute(f'create schema if not exists "{schema}"')
-            con.execute(f'create table "{schema}"."{name}" as select * from src."{schema}"."{name}"')
+            if (schema, name) not in kept:
+                con.execute(f'create schema if not exists "{schema}"')
+                con.execute(f'create or replace table "{schema}"."{name}" as select * from src."{schema}"."{name}"')
             counts[f"{schema}.{name}"] = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
         con.execute(f"create table {MARTS_SCHEMA}._publication as select current_timestamp as published_at, "
                     f"(select max(scored_at) from {MARTS_SCHEMA}.fct_lead_scores) as scored_at, "
