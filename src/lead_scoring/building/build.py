@@ -108,12 +108,13 @@ def build_fingerprint(db: Path, argv: list[str]) -> str | None:
 
 
 def database_state(db: Path) -> str:
-    """The database file's size and modification time (and its WAL's): any write since changes it."""
+    """The database file's identity, size and modification time (and its WAL's): any write since,
+    or a copy put in its place, changes it."""
     state = []
     for path in (db, db.with_name(db.name + ".wal")):
         try:
             st = path.stat()
-            state.append((st.st_size, st.st_mtime_ns))
+            state.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
         except FileNotFoundError:
             state.append(None)
     return repr(state)
