@@ -213,6 +213,7 @@ def test_invalid_rule_edit_fails_before_publishing_and_other_changes_build_every
     load_directory(project.db, demo_data / "batch_1", "2026-06-01 00:00:00")
     run_build(project, AS_OF_1)
     published = os.stat(read_copy(project)).st_mtime_ns
+    reference = project.clone(tmp_path / "reference")
 
     # the validation gate runs on the narrowed build: the file, rule and problem, nothing published
     edit_points(project, ",email_open,,,,1,", ",email_open,,equal,,1,")
@@ -222,12 +223,20 @@ def test_invalid_rule_edit_fails_before_publishing_and_other_changes_build_every
     assert "seeds/behavior_rules.csv: rule eng_email_open: operator given without a field" in out + err
     assert os.stat(read_copy(project)).st_mtime_ns == published
 
-    # the failed build wrote to the database since the published build: the fix builds everything
+    # the failed build wrote only below the edited seed: the fix is a seed-only build too, and
+    # publishes what a full build of the fixed rules does
     edit_points(project, ",email_open,,equal,,1,", ",email_open,,,,2,")
-    out = run_build(project, AS_OF_1)
-    assert PARTIAL not in out and "published" in out
-    edit_points(project, ",email_open,,,,2,", ",email_open,,,,3,")
     assert PARTIAL in run_build(project, AS_OF_1)
+    edit_points(reference, ",email_open,,,,1,", ",email_open,,,,2,")
+    run_build(reference, AS_OF_1, "--force")
+    assert published_tables(project) == published_tables(reference)
+    # ... but not once anything else wrote to the database after the failed build
+    edit_points(project, ",email_open,,,,2,", ",email_open,,equal,,2,")
+    assert start_build(project, AS_OF_1).wait(timeout=300) == 1
+    with duckdb.connect(project.db) as con:
+        con.execute("create table main.scratch as select 1 as x")
+    edit_points(project, ",email_open,,equal,,2,", ",email_open,,,,3,")
+    assert PARTIAL not in run_build(project, AS_OF_1)
 
     # a rule edit with new raw data, or with a changed project file, builds everything
     edit_points(project, ",email_open,,,,3,", ",email_open,,,,4,")
@@ -240,7 +249,7 @@ def test_invalid_rule_edit_fails_before_publishing_and_other_changes_build_every
     # ... and so does any other write to the database since the published build
     edit_points(project, ",email_open,,,,5,", ",email_open,,,,6,")
     with duckdb.connect(project.db) as con:
-        con.execute("create table main.scratch as select 1 as x")
+        con.execute("create table main.scratch2 as select 1 as x")
     assert PARTIAL not in run_build(project, AS_OF_1)
 
 

@@ -13,6 +13,10 @@
   and newest loaded_at, the project's files, the dbt arguments) equal those of the build that
   produced the read copy would write the same rows again, so it is skipped (exit 0, a message
   says so). `--force` builds anyway; `--full-refresh` and builds without `as_of` always run.
+- A rule edit builds what it changes: when only seed files differ from the published build's
+  inputs and the database is untouched since that build, only those seeds and their descendants
+  (with their tests, the validation gate among them) are built, then published
+  (docs/operations.md); anything else builds everything.
 """
 from __future__ import annotations
 
@@ -126,21 +130,43 @@ SELECTION_OPTIONS = ("-s", "--select", "-m", "--models", "--exclude", "--selecto
 PLAIN_SEED_PATH = re.compile(r"[A-Za-z0-9_./-]+")
 
 
-def changed_seeds(argv: list[str], parts: dict[str, str], published: dict | None, db_state: str) -> list[str] | None:
+def failed_seed_build_marker(db: Path) -> Path:
+    return db.with_name(db.name + ".seed-build")
+
+
+def failed_seed_build(db: Path) -> dict | None:
+    """What a failed seed-only build left: the published state it started from, the database's
+    state after it, and the seeds whose descendants it may have written."""
+    try:
+        return json.loads(failed_seed_build_marker(db).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def changed_seeds(argv: list[str], parts: dict[str, str], published: dict | None, db_state: str,
+                  failed: dict | None = None) -> list[str] | None:
     """The seed files that alone changed since the published build, when a build of their
     descendants gives what a full build would; else None (build everything).
 
     Exact because every other input (raw tables, project code, arguments, versions) equals the
-    published build's, and the database file is untouched since that build (same size and mtime):
-    its other relations are already what a full build would write again."""
-    if published is None or published.get("database_state") != db_state:
+    published build's, and the database file is untouched since that build (same file, size and
+    mtime): its other relations are already what a full build would write again. A seed-only
+    build that failed since (`failed`, when the database is as it left it) wrote only below its
+    seeds, so those are built again too."""
+    if published is None:
         return None
+    dirty: list[str] = []
+    if published.get("database_state") != db_state:
+        if not failed or failed.get("published") != published.get("database_state") or failed.get("after") != db_state:
+            return None
+        dirty = list(failed.get("seeds") or [])
     before = published.get("parts") or {}
     if any(arg.split("=", 1)[0] in SELECTION_OPTIONS for arg in argv):
         return None
     if set(before) != set(parts) or any(before[k] != parts[k] for k in parts if not k.startswith("seed:")):
         return None  # a seed added or removed, or anything but seed contents changed
-    changed = sorted(k.removeprefix("seed:") for k in parts if k.startswith("seed:") and before[k] != parts[k])
+    changed = sorted({k.removeprefix("seed:") for k in parts if k.startswith("seed:") and before[k] != parts[k]}
+                     | {path for path in dirty if f"seed:{path}" in parts})
     if not changed or not all(PLAIN_SEED_PATH.fullmatch(path) for path in changed):
         return None
     return changed
@@ -221,7 +247,7 @@ def run_build(argv: list[str], force: bool = False) -> int:
         return BUSY_EXIT
     try:
         target = read_copy_path(db)
-        fingerprint = parts = seeds = None
+        fingerprint = parts = seeds = published = None
         if fixed_as_of(argv) and "--full-refresh" not in argv and db.exists():
             parts = fingerprint_parts(db, argv)
             fingerprint = None if parts is None else combined_fingerprint(parts)
@@ -230,7 +256,11 @@ def run_build(argv: list[str], force: bool = False) -> int:
                       "and arguments); skipped. --force builds anyway.")
                 return 0
             if not force and parts is not None:
-                seeds = changed_seeds(argv, parts, published_state(target), database_state(db))
+                published = published_state(target)
+                seeds = changed_seeds(argv, parts, published, database_state(db), failed_seed_build(db))
+        marker = failed_seed_build_marker(db)
+        if not seeds:
+            marker.unlink(missing_ok=True)  # this build may write anything: the marker no longer applies
         selection = ["--select", *(f"path:{seed}+" for seed in seeds)] if seeds else []
         if seeds:
             print(f"build: only {', '.join(seeds)} changed since the published build; building "
@@ -239,8 +269,12 @@ def run_build(argv: list[str], force: bool = False) -> int:
         release_dbt_duckdb()
         report_warnings(result)
         if not result.success:
+            if seeds and published is not None:
+                marker.write_text(json.dumps({"published": published["database_state"],
+                                              "after": database_state(db), "seeds": seeds}))
             print("build: dbt build failed; the read copy was not changed.", file=sys.stderr)
             return 1
+        marker.unlink(missing_ok=True)
         state = database_state(db) if parts is not None else None
         counts = publish(db, target, fingerprint, parts, state, rewritten_relations(result) if seeds else None)
         print(f"build: published {len(counts)} relations to {target}")
@@ -256,7 +290,8 @@ def build(force: bool, dbt_args: tuple[str, ...]) -> None:
     """Run `dbt build` (any dbt build arguments pass through) with one build at a time, then
     publish the marts atomically to the read copy. A failed build publishes nothing; a second
     build on the same database exits at once with code 75; a build whose inputs equal those of
-    the published one is skipped.
+    the published one is skipped, and one where only seed files changed builds just those seeds
+    and what depends on them (--force: build everything).
 
     Example: lead-scoring build --quiet --vars '{as_of: "2026-06-30 00:00:00"}'
     """
