@@ -20,7 +20,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	rm -f "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal"
+	rm -f "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal" "$(LEAD_SCORING_DB).seed-build"
 	rm -f "$(LEAD_SCORING_DB:.duckdb=_read.duckdb)"
 	$(CLI) demo-data --out $(DEMO_DIR) --contacts $(DEMO_CONTACTS) --events $(DEMO_EVENTS) --seed 42 --batches 2
 	@echo "== batch 1, scored as of 2026-05-31"
@@ -75,7 +75,7 @@ bpic2012: $(VENV)/.installed
 	$(VENV)/bin/lead-scoring study bpic2012
 
 clean:
-	rm -rf target logs $(DEMO_DIR) "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal" "$(LEAD_SCORING_DB:.duckdb=_read.duckdb)"
+	rm -rf target logs $(DEMO_DIR) "$(LEAD_SCORING_DB)" "$(LEAD_SCORING_DB).wal" "$(LEAD_SCORING_DB).seed-build" "$(LEAD_SCORING_DB:.duckdb=_read.duckdb)"
 
 # The dashboard (docs/dashboard.md) on http://127.0.0.1:$(DASHBOARD_PORT), over the read copy of $(LEAD_SCORING_DB).
 DASHBOARD_PORT ?= 8501

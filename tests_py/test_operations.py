@@ -11,7 +11,7 @@ import time
 import duckdb
 import pytest
 
-from conftest import REPO, Project
+from conftest import REPO, WALL_CLOCK, Project
 from lead_scoring.loading.loader import load_directory
 
 AS_OF_1 = "2026-05-31 00:00:00"
@@ -159,6 +159,98 @@ def test_rerun_with_nothing_new_is_skipped(tmp_path, demo_data):
     assert "nothing new" not in run_build(project, AS_OF_2)
     assert "nothing new" not in run_build(project, AS_OF_2, "--force")
     assert published_at(project) > third
+
+
+def published_tables(project: Project) -> dict[str, list[tuple]]:
+    """Every published table of the read copy (marts and rules) but _publication, rows sorted,
+    floats rounded, wall-clock columns left out."""
+    snap = {}
+    with duckdb.connect(read_copy(project), read_only=True) as con:
+        for schema, name in con.execute("select schema_name, table_name from duckdb_tables() "
+                                        "where table_name != '_publication' order by 1, 2").fetchall():
+            columns = f"* exclude ({WALL_CLOCK[name]})" if name in WALL_CLOCK else "*"
+            rows = con.execute(f'select {columns} from "{schema}"."{name}"').fetchall()
+            snap[f"{schema}.{name}"] = sorted((tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+                                               for row in rows), key=repr)
+    return snap
+
+
+PARTIAL = "building those seeds and what depends on them"
+
+
+def edit_points(project: Project, old: str = ",email_open,,,,1,", new: str = ",email_open,,,,3,") -> None:
+    rules = project.root / "seeds" / "behavior_rules.csv"
+    assert old in rules.read_text()
+    rules.write_text(rules.read_text().replace(old, new))
+
+
+def test_rule_edit_builds_its_descendants_only_and_publishes_what_a_full_build_would(tmp_path, demo_data):
+    project = Project(tmp_path / "p")
+    load_directory(project.db, demo_data / "batch_1", "2026-06-01 00:00:00")
+    run_build(project, AS_OF_1)
+    load_directory(project.db, demo_data / "batch_2", "2026-07-01 00:00:00")
+    run_build(project, AS_OF_2)  # two scoring times: history, band changes and the CRM table have state
+    before = published_tables(project)
+    reference = project.clone(tmp_path / "reference")
+
+    edit_points(project)
+    out = run_build(project, AS_OF_2)
+    assert "only seeds/behavior_rules.csv changed" in out and PARTIAL in out
+    edit_points(reference)
+    assert PARTIAL not in run_build(reference, AS_OF_2, "--force")  # --force: a full build
+
+    partial = published_tables(project)
+    assert partial == published_tables(reference)
+    # the edit changed published scores, so the equality above compares new values
+    assert partial["marts.fct_lead_scores"] != before["marts.fct_lead_scores"]
+    assert partial["rules.behavior_rules"] != before["rules.behavior_rules"]
+    # the inputs now equal the published build's: the rerun is skipped
+    assert "nothing new" in run_build(project, AS_OF_2)
+
+
+def test_invalid_rule_edit_fails_before_publishing_and_other_changes_build_everything(tmp_path, demo_data):
+    project = Project(tmp_path / "p")
+    load_directory(project.db, demo_data / "batch_1", "2026-06-01 00:00:00")
+    run_build(project, AS_OF_1)
+    published = os.stat(read_copy(project)).st_mtime_ns
+    reference = project.clone(tmp_path / "reference")
+
+    # the validation gate runs on the narrowed build: the file, rule and problem, nothing published
+    edit_points(project, ",email_open,,,,1,", ",email_open,,equal,,1,")
+    failed = start_build(project, AS_OF_1)
+    out, err = failed.communicate(timeout=300)
+    assert failed.returncode == 1 and PARTIAL in out and "read copy was not changed" in err
+    assert "seeds/behavior_rules.csv: rule eng_email_open: operator given without a field" in out + err
+    assert os.stat(read_copy(project)).st_mtime_ns == published
+
+    # the failed build wrote only below the edited seed: the fix is a seed-only build too, and
+    # publishes what a full build of the fixed rules does
+    edit_points(project, ",email_open,,equal,,1,", ",email_open,,,,2,")
+    assert PARTIAL in run_build(project, AS_OF_1)
+    edit_points(reference, ",email_open,,,,1,", ",email_open,,,,2,")
+    run_build(reference, AS_OF_1, "--force")
+    assert published_tables(project) == published_tables(reference)
+    # ... but not once anything else wrote to the database after the failed build
+    edit_points(project, ",email_open,,,,2,", ",email_open,,equal,,2,")
+    assert start_build(project, AS_OF_1).wait(timeout=300) == 1
+    with duckdb.connect(project.db) as con:
+        con.execute("create table main.scratch as select 1 as x")
+    edit_points(project, ",email_open,,equal,,2,", ",email_open,,,,3,")
+    assert PARTIAL not in run_build(project, AS_OF_1)
+
+    # a rule edit with new raw data, or with a changed project file, builds everything
+    edit_points(project, ",email_open,,,,3,", ",email_open,,,,4,")
+    load_directory(project.db, demo_data / "batch_2", "2026-07-01 00:00:00")
+    assert PARTIAL not in run_build(project, AS_OF_1)
+    edit_points(project, ",email_open,,,,4,", ",email_open,,,,5,")
+    settings = project.root / "dbt_project.yml"
+    settings.write_text(settings.read_text().replace("history_min_score_change: 1", "history_min_score_change: 2"))
+    assert PARTIAL not in run_build(project, AS_OF_1)
+    # ... and so does any other write to the database since the published build
+    edit_points(project, ",email_open,,,,5,", ",email_open,,,,6,")
+    with duckdb.connect(project.db) as con:
+        con.execute("create table main.scratch2 as select 1 as x")
+    assert PARTIAL not in run_build(project, AS_OF_1)
 
 
 def test_build_that_spills_to_disk_completes(tmp_path, monkeypatch):

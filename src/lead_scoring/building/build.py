@@ -13,10 +13,16 @@
   and newest loaded_at, the project's files, the dbt arguments) equal those of the build that
   produced the read copy would write the same rows again, so it is skipped (exit 0, a message
   says so). `--force` builds anyway; `--full-refresh` and builds without `as_of` always run.
+- A rule edit builds what it changes: when only seed files differ from the published build's
+  inputs and the database is untouched since that build, only those seeds and their descendants
+  (with their tests, the validation gate among them) are built, then published
+  (docs/operations.md); anything else builds everything.
 """
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -26,7 +32,7 @@ import duckdb
 from lead_scoring import config
 from lead_scoring.building.lock import BUSY_EXIT, BuildLock, acquire  # noqa: F401 (BuildLock: old name)
 from lead_scoring.building.publish import (  # noqa: F401 (the old scripts/build.py names)
-    PRIVATE_MODE, PUBLISHED_SCHEMAS, copy_access, current_umask, publish, published_fingerprint,
+    PRIVATE_MODE, PUBLISHED_SCHEMAS, copy_access, current_umask, publish, published_fingerprint, published_state,
     release_dbt_duckdb, remove_stale_copies)
 from lead_scoring.commands import CONTEXT, Refused, run
 from lead_scoring.config import MARTS_SCHEMA, RAW_SCHEMA, database_path, read_copy_path  # noqa: F401
@@ -52,22 +58,34 @@ def fixed_as_of(argv: list[str]) -> bool:
     return False
 
 
-def build_fingerprint(db: Path, argv: list[str]) -> str | None:
-    """A hash of everything a build reads; None when the database cannot be inspected."""
+def fingerprint_parts(db: Path, argv: list[str]) -> dict[str, str] | None:
+    """What a build reads, hashed by part: "code" (the project's files other than seed CSVs, the
+    arguments, target, schemas and versions), "raw" (the raw tables' columns, row counts and
+    newest loaded_at) and "seed:<path>" for each seed CSV. None when the database cannot be
+    inspected."""
     import dbt.version
 
-    digest = hashlib.sha256()
-    digest.update(repr((str(db), argv, dbt.version.__version__)).encode())
+    parts: dict[str, str] = {}
+    code = hashlib.sha256()
+    code.update(repr((str(db), argv, dbt.version.__version__, duckdb.__version__, config.dbt_target_args(),
+                      RAW_SCHEMA, MARTS_SCHEMA)).encode())
     project = config.project_dir()
     for part in PROJECT_INPUTS:
         root = project / part
         for path in sorted(root.rglob("*") if root.is_dir() else [root]):
-            if path.is_file():
-                digest.update(str(path.relative_to(project)).encode() + b"\0" + path.read_bytes() + b"\0")
+            if not path.is_file():
+                continue
+            relative = path.relative_to(project).as_posix()
+            if part == "seeds" and path.suffix == ".csv":
+                parts[f"seed:{relative}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                code.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    parts["code"] = code.hexdigest()
     try:
         con = duckdb.connect(str(db), read_only=True)
     except duckdb.Error:
         return None
+    raw = hashlib.sha256()
     try:
         # row counts come from table metadata; max(loaded_at) is one column scan
         for (table,) in con.execute(f"select table_name from duckdb_tables() where schema_name = '{RAW_SCHEMA}' "
@@ -76,10 +94,89 @@ def build_fingerprint(db: Path, argv: list[str]) -> str | None:
                                   "and table_name = ? order by column_index", [table]).fetchall()
             newest = "max(loaded_at)" if any(c == "loaded_at" for c, _ in columns) else "null"
             state = con.execute(f'select count(*), cast({newest} as varchar) from {RAW_SCHEMA}."{table}"').fetchone()
-            digest.update(repr((table, columns, state)).encode())
+            raw.update(repr((table, columns, state)).encode())
     finally:
         con.close()
-    return digest.hexdigest()
+    parts["raw"] = raw.hexdigest()
+    return parts
+
+
+def combined_fingerprint(parts: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def build_fingerprint(db: Path, argv: list[str]) -> str | None:
+    """A hash of everything a build reads; None when the database cannot be inspected."""
+    parts = fingerprint_parts(db, argv)
+    return None if parts is None else combined_fingerprint(parts)
+
+
+def database_state(db: Path) -> str:
+    """The database file's identity, size and modification time (and its WAL's): any write since,
+    or a copy put in its place, changes it."""
+    state = []
+    for path in (db, db.with_name(db.name + ".wal")):
+        try:
+            st = path.stat()
+            state.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+        except FileNotFoundError:
+            state.append(None)
+    return repr(state)
+
+
+# dbt options that choose nodes: a build given any of them is never narrowed further.
+SELECTION_OPTIONS = ("-s", "--select", "-m", "--models", "--exclude", "--selector", "--resource-type",
+                     "--resource-types", "--exclude-resource-type", "--exclude-resource-types", "--inline")
+PLAIN_SEED_PATH = re.compile(r"[A-Za-z0-9_./-]+")
+
+
+def failed_seed_build_marker(db: Path) -> Path:
+    return db.with_name(db.name + ".seed-build")
+
+
+def failed_seed_build(db: Path) -> dict | None:
+    """What a failed seed-only build left: the published state it started from, the database's
+    state after it, and the seeds whose descendants it may have written."""
+    try:
+        return json.loads(failed_seed_build_marker(db).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def changed_seeds(argv: list[str], parts: dict[str, str], published: dict | None, db_state: str,
+                  failed: dict | None = None) -> list[str] | None:
+    """The seed files that alone changed since the published build, when a build of their
+    descendants gives what a full build would; else None (build everything).
+
+    Exact because every other input (raw tables, project code, arguments, versions) equals the
+    published build's, and the database file is untouched since that build (same file, size and
+    mtime): its other relations are already what a full build would write again. A seed-only
+    build that failed since (`failed`, when the database is as it left it) wrote only below its
+    seeds, so those are built again too."""
+    if published is None:
+        return None
+    dirty: list[str] = []
+    if published.get("database_state") != db_state:
+        if not failed or failed.get("published") != published.get("database_state") or failed.get("after") != db_state:
+            return None
+        dirty = list(failed.get("seeds") or [])
+    before = published.get("parts") or {}
+    if any(arg.split("=", 1)[0] in SELECTION_OPTIONS for arg in argv):
+        return None
+    if set(before) != set(parts) or any(before[k] != parts[k] for k in parts if not k.startswith("seed:")):
+        return None  # a seed added or removed, or anything but seed contents changed
+    changed = sorted({k.removeprefix("seed:") for k in parts if k.startswith("seed:") and before[k] != parts[k]}
+                     | {path for path in dirty if f"seed:{path}" in parts})
+    if not changed or not all(PLAIN_SEED_PATH.fullmatch(path) for path in changed):
+        return None
+    return changed
+
+
+def rewritten_relations(result) -> set[tuple[str, str]]:
+    """(schema, name) of every relation a dbt build's selected models and seeds wrote."""
+    return {(node_result.node.schema, getattr(node_result.node, "alias", None) or node_result.node.name)
+            for node_result in result.result.results
+            if str(node_result.node.resource_type) in ("model", "seed", "snapshot")}
 
 
 def report_warnings(result) -> None:
@@ -138,20 +235,36 @@ def run_build(argv: list[str], force: bool = False) -> int:
         return BUSY_EXIT
     try:
         target = read_copy_path(db)
-        fingerprint = None
+        fingerprint = parts = seeds = published = None
         if fixed_as_of(argv) and "--full-refresh" not in argv and db.exists():
-            fingerprint = build_fingerprint(db, argv)
+            parts = fingerprint_parts(db, argv)
+            fingerprint = None if parts is None else combined_fingerprint(parts)
             if not force and fingerprint is not None and fingerprint == published_fingerprint(target):
                 print(f"build: nothing new since the build published in {target} (same raw data, project "
                       "and arguments); skipped. --force builds anyway.")
                 return 0
-        result = invoke_dbt(["build", *argv])
+            if not force and parts is not None:
+                published = published_state(target)
+                seeds = changed_seeds(argv, parts, published, database_state(db), failed_seed_build(db))
+        marker = failed_seed_build_marker(db)
+        if not seeds:
+            marker.unlink(missing_ok=True)  # this build may write anything: the marker no longer applies
+        selection = ["--select", *(f"path:{seed}+" for seed in seeds)] if seeds else []
+        if seeds:
+            print(f"build: only {', '.join(seeds)} changed since the published build; building "
+                  "those seeds and what depends on them.")
+        result = invoke_dbt(["build", *argv, *selection])
         release_dbt_duckdb()
         report_warnings(result)
         if not result.success:
+            if seeds and published is not None:
+                marker.write_text(json.dumps({"published": published["database_state"],
+                                              "after": database_state(db), "seeds": seeds}))
             print("build: dbt build failed; the read copy was not changed.", file=sys.stderr)
             return 1
-        counts = publish(db, target, fingerprint)
+        marker.unlink(missing_ok=True)
+        state = database_state(db) if parts is not None else None
+        counts = publish(db, target, fingerprint, parts, state, rewritten_relations(result) if seeds else None)
         print(f"build: published {len(counts)} relations to {target}")
         return 0
     finally:
@@ -165,7 +278,8 @@ def build(force: bool, dbt_args: tuple[str, ...]) -> None:
     """Run `dbt build` (any dbt build arguments pass through) with one build at a time, then
     publish the marts atomically to the read copy. A failed build publishes nothing; a second
     build on the same database exits at once with code 75; a build whose inputs equal those of
-    the published one is skipped.
+    the published one is skipped, and one where only seed files changed builds just those seeds
+    and what depends on them (--force: build everything).
 
     Example: lead-scoring build --quiet --vars '{as_of: "2026-06-30 00:00:00"}'
     """

@@ -3,7 +3,9 @@ the read copy, so readers never wait and never see half a build."""
 from __future__ import annotations
 
 import glob
+import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -26,8 +28,15 @@ def release_dbt_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-def publish(db: Path, target: Path, fingerprint: str | None = None) -> dict[str, int]:
+def publish(db: Path, target: Path, fingerprint: str | None = None, parts: dict[str, str] | None = None,
+            db_state: str | None = None, rewritten: set[tuple[str, str]] | None = None) -> dict[str, int]:
     """Copy the published schemas into a new file and swap it in atomically.
+
+    `_publication` records the build's input fingerprint, its parts and the database file's state
+    after the build: what the next build compares to skip or to build only changed seeds.
+    `rewritten` (a build of changed seeds' descendants): the (schema, name) relations that build
+    wrote; the new file starts as a copy of the read copy, published from the database as it was
+    before that build, and only these relations (and any it lacks) are copied again.
 
     The new copy takes the replaced file's mode and group, so access granted to readers
     survives a publish; a first copy is private to its owner (0600, narrowed by the umask)."""
@@ -35,6 +44,9 @@ def publish(db: Path, target: Path, fingerprint: str | None = None) -> dict[str,
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     counts = {}
+    kept: set[tuple[str, str]] = set()
+    if rewritten is not None and target.exists():
+        shutil.copyfile(target, tmp)
     con = duckdb.connect(str(tmp))
     try:
         con.execute("attach ? as src (read_only)", [str(db)])
@@ -44,14 +56,25 @@ def publish(db: Path, target: Path, fingerprint: str | None = None) -> dict[str,
             "where database_name = 'src' and schema_name in ? order by 1, 2",
             [list(PUBLISHED_SCHEMAS), list(PUBLISHED_SCHEMAS)],
         ).fetchall()
+        if rewritten is not None:
+            changed = {(schema.lower(), name.lower()) for schema, name in rewritten}
+            present = {(schema.lower(), name.lower()) for schema, name in con.execute(
+                "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+            ).fetchall()}
+            kept = {(s, n) for s, n in relations if (s.lower(), n.lower()) in present - changed}
+            for schema, name in present - {(s.lower(), n.lower()) for s, n in relations}:
+                con.execute(f'drop table "{schema}"."{name}"')  # _publication, or gone from the database
         for schema, name in relations:
-            con.execute(f'create schema if not exists "{schema}"')
-            con.execute(f'create table "{schema}"."{name}" as select * from src."{schema}"."{name}"')
+            if (schema, name) not in kept:
+                con.execute(f'create schema if not exists "{schema}"')
+                con.execute(f'create or replace table "{schema}"."{name}" as select * from src."{schema}"."{name}"')
             counts[f"{schema}.{name}"] = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
         con.execute(f"create table {MARTS_SCHEMA}._publication as select current_timestamp as published_at, "
                     f"(select max(scored_at) from {MARTS_SCHEMA}.fct_lead_scores) as scored_at, "
                     f"(select max(rules_version) from {MARTS_SCHEMA}.fct_lead_scores) as rules_version, "
-                    "cast(? as varchar) as build_fingerprint", [fingerprint])
+                    "cast(? as varchar) as build_fingerprint, cast(? as varchar) as build_parts, "
+                    "cast(? as varchar) as database_state",
+                    [fingerprint, None if parts is None else json.dumps(parts, sort_keys=True), db_state])
         con.execute("detach src")
         con.execute("checkpoint")
     finally:
@@ -95,3 +118,18 @@ def published_fingerprint(target: Path) -> str | None:
             return con.execute(f"select build_fingerprint from {MARTS_SCHEMA}._publication").fetchone()[0]
     except (duckdb.Error, TypeError):
         return None
+
+
+def published_state(target: Path) -> dict | None:
+    """The published build's fingerprint parts and database state; None for a copy without them."""
+    if not target.exists():
+        return None
+    try:
+        with duckdb.connect(str(target), read_only=True) as con:
+            parts, state = con.execute(
+                f"select build_parts, database_state from {MARTS_SCHEMA}._publication").fetchone()
+    except (duckdb.Error, TypeError):
+        return None
+    if parts is None or state is None:
+        return None
+    return {"parts": json.loads(parts), "database_state": state}
