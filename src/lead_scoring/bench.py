@@ -151,8 +151,15 @@ def setup_project(work: Path) -> Path:
     for part in PROJECT_PARTS:
         src = repo / part
         (shutil.copytree if src.is_dir() else shutil.copy)(src, project / part)
-    shutil.copytree(repo / "benchmarks" / "rules", project / "seeds")
-    shutil.copy(repo / "seeds" / "_seeds.yml", project / "seeds" / "_seeds.yml")
+    # the project's seeds (configs, adapter maps, every rule seed's header), then the benchmark's
+    # rules; a rule seed the benchmark does not set keeps its header only
+    shutil.copytree(repo / "seeds", project / "seeds")
+    for seed in (project / "seeds").glob("*.csv"):
+        bench_rules = repo / "benchmarks" / "rules" / seed.name
+        if bench_rules.exists():
+            shutil.copy(bench_rules, seed)
+        else:
+            seed.write_text(seed.read_text().splitlines()[0] + "\n")
     return project
 
 
