@@ -1,15 +1,18 @@
 {{ config(
     materialized='incremental',
     incremental_strategy=lead_scoring.incremental_strategy('replace_scope'),
-    unique_key=['condition_id', 'contact_id'],
+    unique_key=['condition_id', 'scope_id'],
     on_schema_change='fail'
 ) }}
 
-{#- Every attributed event that satisfies an active behaviour condition, numbered per
-    (condition, contact) by (occurred_at, event_id), with the previous match's time.
-    Nothing here depends on as_of or on points, so only new events and new conditions cost
-    work: a run re-numbers just the (condition, contact) scopes that changed events touch,
-    using the rows already stored, and matches new conditions against all events. -#}
+{#- Every attributed event that satisfies an active behaviour condition. Nothing here depends
+    on as_of or on points, so only new events and new conditions cost work.
+    A sequenced condition (one of its rules reads occurrence numbers or spacing) numbers its
+    events per contact by (occurred_at, event_id): its scope is (condition, contact), and a run
+    re-numbers the scopes that changed events touch. Any other condition keeps one scope per
+    (condition, event): a run writes the changed events' rows and reads no stored scope, so its
+    cost follows the increment, not the history. A condition whose sequencing changes is
+    matched again from all events. -#}
 
 with conditions as (
     select * from {{ ref('int_behavior_conditions') }}
@@ -20,17 +23,29 @@ with conditions as (
     ~ lead_scoring.timestamp_literal('1900-01-01 00:00:00') ~ ')' %}
 
 stored_conditions as (
-    select distinct condition_id from {{ this }}
+    select distinct
+        condition_id,
+        is_sequenced
+    from {{ this }}
 ),
 
 new_conditions as (
-    select * from conditions
-    where condition_id not in (select condition_id from stored_conditions)
+    select conditions.*
+    from conditions
+    left join stored_conditions
+        on
+            conditions.condition_id = stored_conditions.condition_id
+            and conditions.is_sequenced = stored_conditions.is_sequenced
+    where stored_conditions.condition_id is null
 ),
 
 old_conditions as (
-    select * from conditions
-    where condition_id in (select condition_id from stored_conditions)
+    select conditions.*
+    from conditions
+    inner join stored_conditions
+        on
+            conditions.condition_id = stored_conditions.condition_id
+            and conditions.is_sequenced = stored_conditions.is_sequenced
 ),
 
 changed_events as (
@@ -52,17 +67,48 @@ all_events as (
 ),
 
 new_matches as (
-    {{ lead_scoring.match_conditions('changed_events', 'old_conditions') }}
+    select
+        matches.*,
+        old_conditions.is_sequenced
+    from ({{ lead_scoring.match_conditions('changed_events', 'old_conditions') }}) as matches
+    inner join old_conditions on matches.condition_id = old_conditions.condition_id
     union all
-    {{ lead_scoring.match_conditions('all_events', 'new_conditions') }}
+    select
+        matches.*,
+        new_conditions.is_sequenced
+    from ({{ lead_scoring.match_conditions('all_events', 'new_conditions') }}) as matches
+    inner join new_conditions on matches.condition_id = new_conditions.condition_id
+),
+
+replaced_rows as (
+    -- stored rows of changed events, in conditions that are still matched the same way
+    select
+        stored.condition_id,
+        stored.scope_id,
+        stored.contact_id,
+        stored.event_id,
+        stored.is_sequenced
+    from {{ this }} as stored
+    inner join old_conditions
+        on
+            stored.condition_id = old_conditions.condition_id
+            and stored.is_sequenced = old_conditions.is_sequenced
+    where stored.event_id in (select changed_event_ids.event_id from changed_event_ids)
 ),
 
 touched_scopes as (
-    select distinct condition_id, contact_id from new_matches
+    -- sequenced scopes to number again
+    select distinct
+        condition_id,
+        contact_id
+    from new_matches
+    where is_sequenced
     union
-    select distinct stored.condition_id, stored.contact_id
-    from {{ this }} as stored
-    inner join changed_event_ids on stored.event_id = changed_event_ids.event_id
+    select distinct
+        condition_id,
+        contact_id
+    from replaced_rows
+    where is_sequenced
 ),
 
 kept_rows as (
@@ -71,15 +117,18 @@ kept_rows as (
         stored.contact_id,
         stored.event_id,
         stored.occurred_at,
-        stored.tags
+        stored.tags,
+        stored.is_sequenced
     from {{ this }} as stored
     inner join touched_scopes
         on
             stored.condition_id = touched_scopes.condition_id
             and stored.contact_id = touched_scopes.contact_id
-    where
-        stored.event_id not in (select event_id from changed_event_ids)
-        and stored.condition_id in (select condition_id from conditions)
+    inner join old_conditions
+        on
+            stored.condition_id = old_conditions.condition_id
+            and stored.is_sequenced = old_conditions.is_sequenced
+    where stored.event_id not in (select changed_event_ids.event_id from changed_event_ids)
 ),
 
 scope_rows as (
@@ -89,8 +138,10 @@ scope_rows as (
 ),
 
 tombstones as (
-    -- scopes left empty, and every scope of a condition no active rule uses any more
-    select touched_scopes.condition_id, touched_scopes.contact_id
+    -- sequenced scopes left empty
+    select
+        touched_scopes.condition_id,
+        touched_scopes.contact_id as scope_id
     from touched_scopes
     left join (select distinct condition_id, contact_id from scope_rows) as filled
         on
@@ -98,8 +149,27 @@ tombstones as (
             and touched_scopes.contact_id = filled.contact_id
     where filled.condition_id is null
     union
-    select distinct condition_id, contact_id from {{ this }}
-    where condition_id not in (select condition_id from conditions)
+    -- other conditions: stored matches of changed events that match no more
+    select
+        replaced_rows.condition_id,
+        replaced_rows.scope_id
+    from replaced_rows
+    left join new_matches
+        on
+            replaced_rows.condition_id = new_matches.condition_id
+            and replaced_rows.event_id = new_matches.event_id
+    where not replaced_rows.is_sequenced and new_matches.condition_id is null
+    union
+    -- every stored row of a condition no active rule uses any more, or whose sequencing changed
+    select distinct
+        stored.condition_id,
+        stored.scope_id
+    from {{ this }} as stored
+    left join old_conditions
+        on
+            stored.condition_id = old_conditions.condition_id
+            and stored.is_sequenced = old_conditions.is_sequenced
+    where old_conditions.condition_id is null
 ),
 
 {% else %}
@@ -110,12 +180,16 @@ all_events as (
 ),
 
 scope_rows as (
-    {{ lead_scoring.match_conditions('all_events', 'conditions') }}
+    select
+        matches.*,
+        conditions.is_sequenced
+    from ({{ lead_scoring.match_conditions('all_events', 'conditions') }}) as matches
+    inner join conditions on matches.condition_id = conditions.condition_id
 ),
 
 {% endif %}
 
-numbered as (
+sequenced as (
     select
         condition_id,
         contact_id,
@@ -129,30 +203,52 @@ numbered as (
             partition by condition_id, contact_id order by occurred_at, event_id
         ) as previous_occurred_at
     from scope_rows
+    where is_sequenced
 )
 
 select
     condition_id,
+    contact_id as scope_id,
     contact_id,
     event_id,
     occurred_at,
     tags,
     cast(occurrence_number as {{ dbt.type_bigint() }}) as occurrence_number,
     previous_occurred_at,
+    true as is_sequenced,
     {{ lead_scoring.run_stamp() }} as processed_at,
     false as is_tombstone
-from numbered
+from sequenced
+
+union all
+
+select
+    condition_id,
+    event_id as scope_id,
+    contact_id,
+    event_id,
+    occurred_at,
+    tags,
+    cast(null as {{ dbt.type_bigint() }}) as occurrence_number,
+    cast(null as {{ dbt.type_timestamp() }}) as previous_occurred_at,
+    false as is_sequenced,
+    {{ lead_scoring.run_stamp() }} as processed_at,
+    false as is_tombstone
+from scope_rows
+where not is_sequenced
 
 {% if is_incremental() %}
     union all
     select
         condition_id,
-        contact_id,
+        scope_id,
+        cast(null as {{ dbt.type_string() }}) as contact_id,
         cast(null as {{ dbt.type_string() }}) as event_id,
         cast(null as {{ dbt.type_timestamp() }}) as occurred_at,
         cast(null as {{ dbt.type_string() }}) as tags,
         cast(null as {{ dbt.type_bigint() }}) as occurrence_number,
         cast(null as {{ dbt.type_timestamp() }}) as previous_occurred_at,
+        cast(null as {{ dbt.type_boolean() }}) as is_sequenced,
         {{ lead_scoring.run_stamp() }} as processed_at,
         true as is_tombstone
     from tombstones

@@ -19,12 +19,12 @@ totals as (
 ),
 
 activity as (
+    -- each contact's newest event up to as_of
     select
         contact_id,
-        max(occurred_at) as last_activity_at
-    from {{ ref('stg_raw__interactions') }}
-    where contact_id is not null and occurred_at <= {{ lead_scoring.as_of() }}
-    group by contact_id
+        occurred_at as last_activity_at
+    from {{ ref('int_contact_recent_events') }}
+    where event_rank = 1
 )
 
 select

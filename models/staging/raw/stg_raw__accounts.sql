@@ -28,7 +28,7 @@ arrived as (
     select * from {{ ref('base_raw__accounts') }}
     where
         rejection_reason is null
-        and (loaded_at is null or loaded_at in (select changed_batches.loaded_at from changed_batches))
+        and {{ lead_scoring.changed_batches_filter(ref('stg_raw__load_batches'), 'accounts', progress) }}
 ),
 
 usable as (

@@ -14,15 +14,7 @@
 {%- set progress = lead_scoring.staged_progress(this) if is_incremental()
     else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
 
-with changed_batches as (
-    select loaded_at
-    from {{ ref('stg_raw__load_batches') }}
-    where
-        source_table = 'interactions'
-        and changed_at > {{ progress }}
-),
-
-arrived as (
+with arrived as (
     select
         event_id,
         contact_id as raw_contact_id,
@@ -46,15 +38,8 @@ arrived as (
     from {{ ref('base_raw__interactions') }}
     where
         rejection_reason is null
-        and (
-            -- a raw table without load stamps (another loader) is read whole on every build
-            loaded_at is null
-            -- the range lets the engine skip old row groups; the list is exact
-            or (
-                loaded_at >= (select min(changed_batches.loaded_at) from changed_batches)
-                and loaded_at in (select changed_batches.loaded_at from changed_batches)
-            )
-        )
+        -- a raw table without load stamps (another loader) is read whole on every build
+        and {{ lead_scoring.changed_batches_filter(ref('stg_raw__load_batches'), 'interactions', progress) }}
 ),
 
 {% if is_incremental() -%}

@@ -1,0 +1,170 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy=lead_scoring.incremental_strategy('replace_scope'),
+    unique_key=['contact_id'],
+    on_schema_change='fail'
+) }}
+
+{#- The newest var('recent_events_per_contact') events of each contact up to as_of, newest
+    first. Incremental per contact: as long as as_of does not go back, a contact's new list is
+    the newest of its stored list and its candidates (events written since the last run, and
+    stored events that as_of has now reached), so a run reads the changed events, not the
+    history. A contact whose listed event changed or moved is listed again from all its
+    events; an earlier as_of or another list length lists everyone again. -#}
+
+{#- at least the newest event: int_lead_score_totals reads each contact's latest activity here #}
+{%- set kept = [lead_scoring.setting('recent_events_per_contact') | int, 1] | max %}
+{%- set relist_all = not is_incremental() %}
+{%- if is_incremental() and execute %}
+    {%- set state = run_query(
+        'select count(*) from ' ~ this ~ ' where as_of_at > ' ~ lead_scoring.as_of()
+        ~ ' or kept_per_contact <> ' ~ kept) %}
+    {%- set relist_all = state.rows[0][0] > 0 %}
+{%- endif %}
+
+with events as (
+    select
+        contact_id,
+        event_id,
+        event_type,
+        occurred_at,
+        channel,
+        campaign_id,
+        url,
+        processed_at
+    from {{ ref('stg_raw__interactions') }}
+    where
+        contact_id is not null
+        and occurred_at <= {{ lead_scoring.as_of() }}
+),
+
+{% if relist_all %}
+
+candidates as (
+    select * from events
+),
+
+{% if is_incremental() %}
+tombstones as (
+    select distinct contact_id from {{ this }}
+    where contact_id not in (select candidates.contact_id from candidates)
+),
+{% endif %}
+
+{% else %}
+
+{%- set watermark = 'coalesce((select max(processed_at) from ' ~ this ~ '), '
+    ~ lead_scoring.timestamp_literal('1900-01-01 00:00:00') ~ ')' %}
+{%- set reached = 'coalesce((select max(as_of_at) from ' ~ this ~ '), '
+    ~ lead_scoring.timestamp_literal('1900-01-01 00:00:00') ~ ')' %}
+
+changed_event_ids as (
+    -- every event written since the last run, with or without a contact now
+    select event_id from {{ ref('stg_raw__interactions') }}
+    where processed_at > {{ watermark }}
+),
+
+relisted_contacts as (
+    -- a listed event that changed: the stored list may be wrong, not just short
+    select distinct stored.contact_id
+    from {{ this }} as stored
+    inner join changed_event_ids on stored.event_id = changed_event_ids.event_id
+),
+
+new_events as (
+    -- changed events, and stored events as_of has reached since the last run
+    select * from events
+    where
+        processed_at > {{ watermark }}
+        or occurred_at > {{ reached }}
+),
+
+touched_contacts as (
+    select contact_id from relisted_contacts
+    union
+    select distinct contact_id from new_events
+),
+
+candidates as (
+    select events.*
+    from events
+    inner join relisted_contacts on events.contact_id = relisted_contacts.contact_id
+    union all
+    select new_events.*
+    from new_events
+    where new_events.contact_id not in (select relisted_contacts.contact_id from relisted_contacts)
+    union all
+    -- the stored lists of the other touched contacts, except events written again
+    select
+        stored.contact_id,
+        stored.event_id,
+        stored.event_type,
+        stored.occurred_at,
+        stored.channel,
+        stored.campaign_id,
+        stored.url,
+        stored.processed_at
+    from {{ this }} as stored
+    inner join touched_contacts on stored.contact_id = touched_contacts.contact_id
+    where
+        stored.contact_id not in (select relisted_contacts.contact_id from relisted_contacts)
+        and stored.event_id not in (select new_events.event_id from new_events)
+),
+
+tombstones as (
+    select touched_contacts.contact_id
+    from touched_contacts
+    where touched_contacts.contact_id not in (select candidates.contact_id from candidates)
+),
+
+{% endif %}
+
+ranked as (
+    select
+        contact_id,
+        event_id,
+        event_type,
+        occurred_at,
+        channel,
+        campaign_id,
+        url,
+        row_number() over (
+            partition by contact_id
+            order by occurred_at desc, event_id desc
+        ) as event_rank
+    from candidates
+)
+
+select
+    contact_id,
+    event_id,
+    event_type,
+    occurred_at,
+    channel,
+    campaign_id,
+    url,
+    cast(event_rank as {{ dbt.type_int() }}) as event_rank,
+    cast({{ kept }} as {{ dbt.type_int() }}) as kept_per_contact,
+    {{ lead_scoring.as_of() }} as as_of_at,
+    {{ lead_scoring.run_stamp() }} as processed_at,
+    false as is_tombstone
+from ranked
+where event_rank <= {{ kept }}
+
+{% if is_incremental() %}
+    union all
+    select
+        contact_id,
+        cast(null as {{ dbt.type_string() }}) as event_id,
+        cast(null as {{ dbt.type_string() }}) as event_type,
+        cast(null as {{ dbt.type_timestamp() }}) as occurred_at,
+        cast(null as {{ dbt.type_string() }}) as channel,
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        cast(null as {{ dbt.type_string() }}) as url,
+        cast(null as {{ dbt.type_int() }}) as event_rank,
+        cast(null as {{ dbt.type_int() }}) as kept_per_contact,
+        cast(null as {{ dbt.type_timestamp() }}) as as_of_at,
+        {{ lead_scoring.run_stamp() }} as processed_at,
+        true as is_tombstone
+    from tombstones
+{% endif %}
