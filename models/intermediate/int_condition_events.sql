@@ -12,7 +12,10 @@
     re-numbers the scopes that changed events touch. Any other condition keeps one scope per
     (condition, event): a run writes the changed events' rows and reads no stored scope, so its
     cost follows the increment, not the history. A condition whose sequencing changes is
-    matched again from all events. -#}
+    matched again from all events.
+    For the behaviour sums (int_behavior_rule_sums), which add new events without reading the
+    history, a run also says what it rewrote: previous_contact_id on a row that replaces an
+    earlier version, and a kept is_removed row (the old contact) where a match went away. -#}
 
 with conditions as (
     select * from {{ ref('int_behavior_conditions') }}
@@ -80,6 +83,11 @@ new_matches as (
     inner join new_conditions on matches.condition_id = new_conditions.condition_id
 ),
 
+new_conditions_scopes as (
+    -- a condition matched afresh replaces whatever it held: every row counts as rewritten
+    select distinct condition_id from new_conditions
+),
+
 replaced_rows as (
     -- stored rows of changed events, in conditions that are still matched the same way
     select
@@ -93,7 +101,9 @@ replaced_rows as (
         on
             stored.condition_id = old_conditions.condition_id
             and stored.is_sequenced = old_conditions.is_sequenced
-    where stored.event_id in (select changed_event_ids.event_id from changed_event_ids)
+    where
+        not stored.is_removed
+        and stored.event_id in (select changed_event_ids.event_id from changed_event_ids)
 ),
 
 touched_scopes as (
@@ -128,7 +138,9 @@ kept_rows as (
         on
             stored.condition_id = old_conditions.condition_id
             and stored.is_sequenced = old_conditions.is_sequenced
-    where stored.event_id not in (select changed_event_ids.event_id from changed_event_ids)
+    where
+        not stored.is_removed
+        and stored.event_id not in (select changed_event_ids.event_id from changed_event_ids)
 ),
 
 scope_rows as (
@@ -137,29 +149,35 @@ scope_rows as (
     select * from new_matches
 ),
 
-tombstones as (
-    -- sequenced scopes left empty
+removed_matches as (
+    -- kept as is_removed rows: sequenced scopes left empty ...
     select
         touched_scopes.condition_id,
-        touched_scopes.contact_id as scope_id
+        touched_scopes.contact_id as scope_id,
+        touched_scopes.contact_id,
+        cast(null as {{ dbt.type_string() }}) as event_id
     from touched_scopes
     left join (select distinct condition_id, contact_id from scope_rows) as filled
         on
             touched_scopes.condition_id = filled.condition_id
             and touched_scopes.contact_id = filled.contact_id
     where filled.condition_id is null
-    union
-    -- other conditions: stored matches of changed events that match no more
+    union all
+    -- ... and, in other conditions, stored matches of changed events that match no more
     select
         replaced_rows.condition_id,
-        replaced_rows.scope_id
+        replaced_rows.scope_id,
+        replaced_rows.contact_id,
+        replaced_rows.event_id
     from replaced_rows
     left join new_matches
         on
             replaced_rows.condition_id = new_matches.condition_id
             and replaced_rows.event_id = new_matches.event_id
     where not replaced_rows.is_sequenced and new_matches.condition_id is null
-    union
+),
+
+tombstones as (
     -- every stored row of a condition no active rule uses any more, or whose sequencing changed
     select distinct
         stored.condition_id,
@@ -216,6 +234,9 @@ select
     cast(occurrence_number as {{ dbt.type_bigint() }}) as occurrence_number,
     previous_occurred_at,
     true as is_sequenced,
+    -- a renumbered scope is rewritten whole: the sums read it as such, whatever came before
+    cast(null as {{ dbt.type_string() }}) as previous_contact_id,
+    false as is_removed,
     {{ lead_scoring.run_stamp() }} as processed_at,
     false as is_tombstone
 from sequenced
@@ -223,21 +244,55 @@ from sequenced
 union all
 
 select
-    condition_id,
-    event_id as scope_id,
-    contact_id,
-    event_id,
-    occurred_at,
-    tags,
+    scope_rows.condition_id,
+    scope_rows.event_id as scope_id,
+    scope_rows.contact_id,
+    scope_rows.event_id,
+    scope_rows.occurred_at,
+    scope_rows.tags,
     cast(null as {{ dbt.type_bigint() }}) as occurrence_number,
     cast(null as {{ dbt.type_timestamp() }}) as previous_occurred_at,
     false as is_sequenced,
+    {% if is_incremental() -%}
+    case
+        when new_conditions_scopes.condition_id is not null then scope_rows.contact_id
+        else replaced_rows.contact_id
+    end as previous_contact_id,
+    {%- else -%}
+    cast(null as {{ dbt.type_string() }}) as previous_contact_id,
+    {%- endif %}
+    false as is_removed,
     {{ lead_scoring.run_stamp() }} as processed_at,
     false as is_tombstone
 from scope_rows
-where not is_sequenced
+{%- if is_incremental() %}
+left join replaced_rows
+    on
+        scope_rows.condition_id = replaced_rows.condition_id
+        and scope_rows.event_id = replaced_rows.event_id
+left join new_conditions_scopes
+    on scope_rows.condition_id = new_conditions_scopes.condition_id
+{%- endif %}
+where not scope_rows.is_sequenced
 
 {% if is_incremental() %}
+    union all
+    select
+        removed_matches.condition_id,
+        removed_matches.scope_id,
+        removed_matches.contact_id,
+        removed_matches.event_id,
+        cast(null as {{ dbt.type_timestamp() }}) as occurred_at,
+        cast(null as {{ dbt.type_string() }}) as tags,
+        cast(null as {{ dbt.type_bigint() }}) as occurrence_number,
+        cast(null as {{ dbt.type_timestamp() }}) as previous_occurred_at,
+        old_conditions.is_sequenced,
+        removed_matches.contact_id as previous_contact_id,
+        true as is_removed,
+        {{ lead_scoring.run_stamp() }} as processed_at,
+        false as is_tombstone
+    from removed_matches
+    inner join old_conditions on removed_matches.condition_id = old_conditions.condition_id
     union all
     select
         condition_id,
@@ -249,6 +304,8 @@ where not is_sequenced
         cast(null as {{ dbt.type_bigint() }}) as occurrence_number,
         cast(null as {{ dbt.type_timestamp() }}) as previous_occurred_at,
         cast(null as {{ dbt.type_boolean() }}) as is_sequenced,
+        cast(null as {{ dbt.type_string() }}) as previous_contact_id,
+        cast(null as {{ dbt.type_boolean() }}) as is_removed,
         {{ lead_scoring.run_stamp() }} as processed_at,
         true as is_tombstone
     from tombstones

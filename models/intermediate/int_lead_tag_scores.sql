@@ -1,10 +1,39 @@
 -- Per-interest scores: for each tag, the decayed points of the contact's scoring behaviour
 -- events that carry it (caps not applied; a tag listed twice on an event counts once).
--- Tag lists repeat across events, so each distinct list is split once into its distinct tags
--- and events join that small table, instead of every event's list being split. An event
--- scoring under several rules of a model is summed to one row first, so event_count is a
--- plain count (a distinct count per group costs far more).
-with scored as (
+-- Where no two active rules of a model share an event type, an event scores under one rule
+-- at most, so the per-rule sums (int_behavior_rule_sums, kept per tag list) add up per tag
+-- list, events and points alike. Other models are summed per event (int_behavior_scored_events).
+-- Tag lists repeat, so each distinct list is split once into its distinct tags.
+with rules as (
+    select * from {{ ref('int_active_behavior_rules') }}
+),
+
+shared_type_models as (
+    select model_id
+    from rules
+    group by model_id
+    having count(*) > count(distinct event_type)
+),
+
+summed as (
+    select
+        sums.model_id,
+        sums.contact_id,
+        sums.tags,
+        sum({{ lead_scoring.decayed_from('sums.decayed_points', 'sums.reference_at',
+            lead_scoring.as_of(), 'rules.decay_half_life_days') }}) as points,
+        sum(sums.event_count) as event_count
+    from {{ ref('int_behavior_rule_sums') }} as sums
+    inner join rules
+        on sums.model_id = rules.model_id and sums.rule_id = rules.rule_id
+    where
+        sums.tags is not null
+        and sums.model_id not in (select shared_type_models.model_id from shared_type_models)
+    group by sums.model_id, sums.contact_id, sums.tags
+),
+
+per_event as (
+    -- an event scoring under several rules of a model is one event with their points
     select
         model_id,
         contact_id,
@@ -12,8 +41,16 @@ with scored as (
         tags,
         sum(points) as points
     from {{ ref('int_behavior_scored_events') }}
-    where tags is not null
+    where
+        tags is not null
+        and model_id in (select shared_type_models.model_id from shared_type_models)
     group by model_id, contact_id, event_id, tags
+),
+
+scored as (
+    select model_id, contact_id, tags, points, event_count from summed
+    union all
+    select model_id, contact_id, tags, points, 1 as event_count from per_event
 ),
 
 list_tags as (
@@ -34,7 +71,7 @@ select
     scored.contact_id,
     list_tags.tag,
     cast(round(sum(scored.points), 6) as {{ lead_scoring.type_double() }}) as tag_score,
-    cast(count(*) as {{ dbt.type_int() }}) as event_count
+    cast(sum(scored.event_count) as {{ dbt.type_int() }}) as event_count
 from scored
 inner join list_tags
     on scored.tags = list_tags.tags

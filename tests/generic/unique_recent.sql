@@ -4,8 +4,9 @@
     a written row, and rows of earlier runs were checked by those runs' builds, so an
     incremental build checks its increment against all history without grouping all of it.
     When every row is from the newest run (a first or full-refresh build), or with
-    --vars '{full_checks: true}', all combinations are checked. -#}
-{% test unique_recent(model, columns, stamp_column='processed_at') %}
+    --vars '{full_checks: true}', all combinations are checked. `row_filter`: a predicate that
+    leaves out rows the key does not cover (e.g. bookkeeping rows). -#}
+{% test unique_recent(model, columns, stamp_column='processed_at', row_filter=none) %}
 {%- set scoped = not lead_scoring.setting('full_checks') -%}
 {%- if scoped and execute -%}
     {%- set relation = adapter.get_relation(database=model.database, schema=model.schema,
@@ -25,7 +26,9 @@ with recent_keys as (
         {{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ model }}
-    where {{ stamp_column }} = (select max(newest.{{ stamp_column }}) from {{ model }} as newest)
+    where
+        {{ stamp_column }} = (select max(newest.{{ stamp_column }}) from {{ model }} as newest)
+        {%- if row_filter %} and ({{ row_filter }}){% endif %}
 )
 {%- endif %}
 
@@ -41,6 +44,9 @@ inner join recent_keys
     {%- for column in columns %}
         checked.{{ column }} = recent_keys.{{ column }}{{ ' and' if not loop.last }}
     {%- endfor %}
+{%- endif %}
+{%- if row_filter %}
+where ({{ row_filter }})
 {%- endif %}
 group by {% for column in columns %}checked.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
 having count(*) > 1
