@@ -1,9 +1,10 @@
 {#- Behaviour rules applied to matched events (int_condition_events rows named `events`, rules
     named `rules` with the model's decay_half_life_days, resets as in int_engagement_resets):
-    one row per (rule, event) that counts as of `as_of_at`, apart from the lookback window,
-    which callers apply to age_days (it is what moves with as_of). points are the rule's points
+    one row per (rule, event) that counts as of `as_of_at` apart from the lookback window, with
+    is_in_window (inside the window at as_of_at) and, given `reference_at`, was_in_window
+    (inside it then): the window is what moves with as_of. points are the rule's points
     decayed to as_of_at. Shared by int_behavior_scored_events and int_behavior_rule_sums. -#}
-{% macro behavior_event_points(events, rules, resets, as_of_at) -%}
+{% macro behavior_event_points(events, rules, resets, as_of_at, reference_at=none) -%}
     select
         rules.model_id,
         rules.rule_id,
@@ -11,8 +12,16 @@
         events.event_id,
         events.occurred_at,
         events.tags,
-        rules.lookback_days,
-        {{ lead_scoring.age_days('events.occurred_at', as_of_at) }} as age_days,
+        (
+            rules.lookback_days is null
+            or {{ lead_scoring.age_days('events.occurred_at', as_of_at) }} < rules.lookback_days
+        ) as is_in_window,
+        {%- if reference_at %}
+        (
+            rules.lookback_days is null
+            or {{ lead_scoring.age_days('events.occurred_at', reference_at) }} < rules.lookback_days
+        ) as was_in_window,
+        {%- endif %}
         rules.points * case
             when rules.decay_half_life_days is null then 1.0
             else power(0.5, {{ lead_scoring.age_days('events.occurred_at', as_of_at) }} / rules.decay_half_life_days)

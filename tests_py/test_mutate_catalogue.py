@@ -31,10 +31,10 @@ def test_the_five_boundary_mutants_of_issue_20_are_in_the_catalogue(mutants):
     # each edge is exactly one mutant, and applying it changes exactly that operator
     expected = [
         # lookback: age_days < lookback_days -> <=
-        ("int_behavior_scored_events.sql", "lt_to_lte", "events.age_days < rules.lookback_days",
-         "events.age_days <= rules.lookback_days"),
+        ("behavior_points.sql", "lt_to_lte", "as_of_at) }} < rules.lookback_days",
+         "as_of_at) }} <= rules.lookback_days"),
         # repeat: <= within_days_of_previous -> <
-        ("int_behavior_scored_events.sql", "lte_to_lt", "<= rules.within_days_of_previous",
+        ("behavior_points.sql", "lte_to_lt", "<= rules.within_days_of_previous",
          "< rules.within_days_of_previous"),
         # band: min_score <= score -> < (the one comparison every sort key of pick_band reads)
         ("rule_condition.sql", "lte_to_lt", "bands.min_score <= {{ scored }}.{{ score }}",

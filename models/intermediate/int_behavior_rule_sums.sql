@@ -187,7 +187,7 @@ scored_again as (
 
 all_scored as (
     select * from scored_again
-    where lookback_days is null or age_days < lookback_days
+    where is_in_window
 ),
 
 summed_again as (
@@ -230,7 +230,9 @@ added_events as (
 
 leaving_events as (
     -- stored events old enough to have left a lookback window since the last run
-    select matched.*
+    select
+        matched.*,
+        reference.reached_at
     from {{ ref('int_condition_events') }} as matched
     cross join reference
     where
@@ -246,7 +248,8 @@ added as (
 ),
 
 leaving as (
-    {{ lead_scoring.behavior_event_points('leaving_events', 'carried_rules', 'resets', lead_scoring.as_of()) }}
+    {{ lead_scoring.behavior_event_points('leaving_events', 'carried_rules', 'resets', lead_scoring.as_of(),
+        reference_at='events.reached_at') }}
 ),
 
 deltas as (
@@ -258,7 +261,7 @@ deltas as (
         added.points,
         1 as event_count
     from added
-    where added.lookback_days is null or added.age_days < added.lookback_days
+    where added.is_in_window
     union all
     -- counted at the last run (inside the window then), not now
     select
@@ -269,11 +272,7 @@ deltas as (
         -leaving.points as points,
         -1 as event_count
     from leaving
-    cross join reference
-    where
-        leaving.lookback_days is not null
-        and leaving.age_days >= leaving.lookback_days
-        and {{ lead_scoring.age_days('leaving.occurred_at', 'reference.reached_at') }} < leaving.lookback_days
+    where leaving.was_in_window and not leaving.is_in_window
 ),
 
 carried_deltas as (

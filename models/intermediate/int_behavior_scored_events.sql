@@ -31,4 +31,4 @@ select
     tags,
     points
 from scored
-where lookback_days is null or age_days < lookback_days
+where is_in_window

@@ -7,6 +7,8 @@ Measures, as separate processes (median of --runs), with peak memory (max RSS) o
   (b) incremental `dbt build` after appending 1% new events
   (c) `dbt build` again with nothing new
   (c') the same rerun through `lead-scoring build`, which skips a build whose inputs are unchanged
+  (e) the next day's run: `dbt build` with as_of one day later and nothing new (decay, windows,
+      ranks move for everyone)
   (d) baseline: one DuckDB SQL query computing the same per-contact totals from the raw tables
   pandas: the same totals computed in pandas
 The benchmark rule set (benchmarks/rules) is restricted to what one query can express: plain
@@ -35,6 +37,7 @@ PY = sys.executable
 # the CLI in a subprocess, whatever PATH holds
 CLI = [PY, "-m", "lead_scoring"]
 AS_OF = "2026-06-30 00:00:00"
+NEXT_DAY = "2026-07-01 00:00:00"
 PROJECT_PARTS = ["models", "macros", "tests", "dbt_project.yml", "profiles.yml"]
 
 # Totals the baseline computes: decayed, windowed, capped event points per contact.
@@ -227,13 +230,14 @@ def bench(contacts: int, events: int, runs: int, work: Path | None, threads: str
            "--vars", json.dumps({"as_of": AS_OF})]
     load = [*CLI, "load"]
     build_py = [*CLI, "--project-dir", str(project), "build", "--quiet", "--vars", json.dumps({"as_of": AS_OF})]
+    dbt_next_day = [*dbt[:-1], json.dumps({"as_of": NEXT_DAY})]
     run_results = project / "target" / "run_results.json"
 
     def keep_profile(step: str, run: int) -> None:
         if run == 0:
             shutil.copy(run_results, work / f"profile_{step}.json")
 
-    steps = ["full", "incremental", "rerun", "rerun_build_py", "baseline", "pandas"]
+    steps = ["full", "incremental", "rerun", "rerun_build_py", "next_day", "baseline", "pandas"]
     results: dict[str, list[tuple[float, int, float]]] = {k: [] for k in steps}
     if not baseline_only:
         for f in [raw_db, db]:
@@ -258,17 +262,22 @@ def bench(contacts: int, events: int, runs: int, work: Path | None, threads: str
         if "nothing new" not in out:
             raise SystemExit(f"benchmark: lead-scoring build rebuilt although nothing changed:\n{out}")
         results["rerun_build_py"].append((seconds, rss, cpu))
+        results["next_day"].append(timed(dbt_next_day, env)[:3])
+        keep_profile("next_day", run)
         print(f"run {run + 1}/{runs}: full {results['full'][-1][0]:.1f}s, incremental "
               f"{results['incremental'][-1][0]:.1f}s, rerun {results['rerun'][-1][0]:.1f}s, "
-              f"build.py rerun {seconds:.2f}s (cpu {results['full'][-1][2]:.0f}/{results['incremental'][-1][2]:.0f}/"
-              f"{results['rerun'][-1][2]:.0f}s)", flush=True)
+              f"build.py rerun {seconds:.2f}s, next day {results['next_day'][-1][0]:.1f}s "
+              f"(cpu {results['full'][-1][2]:.0f}/{results['incremental'][-1][2]:.0f}/"
+              f"{results['rerun'][-1][2]:.0f}/{results['next_day'][-1][2]:.0f}s)", flush=True)
 
-    # Baseline and pandas read the same raw data (base + increment) and rules as the last build.
+    # Baseline and pandas read the same raw data (base + increment) and rules as the last build,
+    # whose scores are as of the next day when (e) ran; the timed baseline scores as of AS_OF.
     baseline_sql = BASELINE_SQL.format(as_of=AS_OF)
+    checked_sql = BASELINE_SQL.format(as_of=NEXT_DAY if results["next_day"] else AS_OF)
     check = subprocess.run([PY, "-c", (
         "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
         "con.execute('pragma disable_progress_bar'); "
-        f"con.execute('''create temp table b as {baseline_sql}'''); "
+        f"con.execute('''create temp table b as {checked_sql}'''); "
         "print(con.execute('''select count(*) from marts.fct_lead_scores s left join b using (contact_id) "
         "where s.model_id = 'bench' and abs(s.engagement_score - coalesce(b.engagement, 0)) > 1e-4''').fetchone()[0], "
         "con.execute('select count(*) from b').fetchone()[0])"), str(db)], capture_output=True, text=True, check=True)
@@ -296,21 +305,23 @@ def bench(contacts: int, events: int, runs: int, work: Path | None, threads: str
     print(f"baseline totals checked equal to fct_lead_scores for {baseline_rows:,} contacts")
     print(f"{'step':<28}{'median s':>10}{'cpu s':>10}{'peak MiB':>10}{'events/s':>14}")
     labels = {"full": "(a) full dbt build", "incremental": "(b) incremental (+1%)", "rerun": "(c) rerun, nothing new",
-              "rerun_build_py": "(c') rerun via build.py", "baseline": "(d) baseline SQL query", "pandas": "pandas"}
+              "rerun_build_py": "(c') rerun via build.py", "next_day": "(e) next day, nothing new",
+              "baseline": "(d) baseline SQL query", "pandas": "pandas"}
     for k, label in labels.items():
         if k not in med:
             continue
         # a rerun processes no events: no rate
-        rate = "n/a" if k.startswith("rerun") else f"{(events // 100 if k == 'incremental' else events) / med[k]:,.0f}"
+        rate = "n/a" if k.startswith("rerun") or k == "next_day" else f"{(events // 100 if k == 'incremental' else events) / med[k]:,.0f}"
         print(f"{label:<28}{med[k]:>10.2f}{cpu[k]:>10.1f}{peak[k] / 1024:>10.0f}{rate:>14}")
     ratios = []
     if "full" in med:
         ratios += [f"a/d {med['full'] / med['baseline']:.2f}", f"b/a {med['incremental'] / med['full']:.2f}",
-                   f"c/a {med['rerun'] / med['full']:.2f}", f"c'/a {med['rerun_build_py'] / med['full']:.3f}"]
+                   f"c/a {med['rerun'] / med['full']:.2f}", f"c'/a {med['rerun_build_py'] / med['full']:.3f}",
+                   f"e/a {med['next_day'] / med['full']:.2f}"]
     if "pandas" in med:
         ratios.append(f"pandas/d {med['pandas'] / med['baseline']:.2f}")
     print("ratios: " + "  ".join(ratios))
-    for step in ["full", "incremental", "rerun"] if profile_top and "full" in med else []:
+    for step in ["full", "incremental", "rerun", "next_day"] if profile_top and "full" in med else []:
         print(f"\nslowest dbt nodes, {labels[step]} (first run; {work / f'profile_{step}.json'}):")
         print("\n".join(profile(work / f"profile_{step}.json", profile_top)))
 
