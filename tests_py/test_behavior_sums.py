@@ -1,0 +1,90 @@
+"""Behaviour sums carried from run to run (int_behavior_rule_sums, docs/architecture.md).
+
+One model with a 10-day half-life: page_view 2 points with a 30-day lookback, email_open
+1 point without. Built as of 2026-06-30, then as of 2026-07-10 after a second batch. Expected
+engagement is sum of points * 0.5 ** (age_days / 10) over the counted events, per contact:
+- c_move: its page view e_move (06-25) moves to c_new in batch 2 (a rewrite: summed again);
+- c_leave: page views on 06-05 (age 25 -> 35: leaves the window) and 06-28 (age 2 -> 12);
+- c_reach: an email open on 07-03, after the first as_of, reached by the second;
+- c_add: a new email open on 07-08 in batch 2 (added without reading the history);
+- c_still: one email open on 06-29 and nothing later: its sum is not rewritten, only decayed.
+"""
+from __future__ import annotations
+
+import scenario
+from conftest import Project
+
+FIRST, SECOND = "2026-06-30 00:00:00", "2026-07-10 00:00:00"
+SEEDS = {
+    "scoring_models": [scenario.model("m", decay=10)],
+    "behavior_rules": [scenario.beh("m", "view", "page_view", 2, lookback=30),
+                       scenario.beh("m", "open", "email_open", 1)],
+    "score_bands": [scenario.band("m", "all", 0)],
+}
+CONTACTS = [scenario.contact(c) for c in ["c_move", "c_new", "c_leave", "c_reach", "c_add", "c_still"]]
+BATCH_1 = [
+    scenario.ev("e_move", "c_move", "page_view", "2026-06-25 00:00:00"),
+    scenario.ev("e_old", "c_leave", "page_view", "2026-06-05 00:00:00"),
+    scenario.ev("e_recent", "c_leave", "page_view", "2026-06-28 00:00:00"),
+    scenario.ev("e_future", "c_reach", "email_open", "2026-07-03 00:00:00"),
+    scenario.ev("e_first", "c_add", "email_open", "2026-06-20 00:00:00"),
+    scenario.ev("e_still", "c_still", "email_open", "2026-06-29 00:00:00"),
+]
+BATCH_2 = [
+    scenario.ev("e_move", "c_new", "page_view", "2026-06-25 00:00:00"),
+    scenario.ev("e_added", "c_add", "email_open", "2026-07-08 00:00:00"),
+]
+
+
+def decayed(points: float, age_days: float) -> float:
+    return points * 0.5 ** (age_days / 10)
+
+
+def engagement(project: Project) -> dict[str, float]:
+    return {c: round(v, 6) for c, v in project.query(
+        "select contact_id, engagement_score from marts.fct_lead_scores where model_id = 'm'")}
+
+
+def test_sums_carry_over_as_of_moves_and_events_arrive(tmp_path):
+    project = Project(tmp_path / "project")
+    project.write_seeds(**SEEDS)
+    project.load_raw("2026-07-09 00:00:00", contacts=CONTACTS, interactions=BATCH_1)
+    project.build(as_of=FIRST)
+    assert engagement(project) == {
+        "c_move": round(decayed(2, 5), 6), "c_new": 0.0,
+        "c_leave": round(decayed(2, 25) + decayed(2, 2), 6),
+        "c_reach": 0.0,  # its event is after as_of
+        "c_add": round(decayed(1, 10), 6), "c_still": round(decayed(1, 1), 6)}
+
+    project.load_raw("2026-07-10 00:00:00", interactions=BATCH_2)
+    project.build(as_of=SECOND)
+    expected = {
+        "c_move": 0.0, "c_new": round(decayed(2, 15), 6),
+        "c_leave": round(decayed(2, 12), 6),  # the 06-05 view left the 30-day window
+        "c_reach": round(decayed(1, 7), 6),
+        "c_add": round(decayed(1, 20) + decayed(1, 2), 6), "c_still": round(decayed(1, 11), 6)}
+    assert engagement(project) == expected
+    # the untouched sum kept the first run's reference time; the touched ones moved on
+    references = dict(project.query(
+        "select contact_id, cast(max(reference_at) as varchar) from intermediate.int_behavior_rule_sums "
+        "group by contact_id"))
+    assert references == {"c_still": FIRST, "c_new": SECOND, "c_leave": SECOND, "c_reach": SECOND, "c_add": SECOND}
+    # the counts follow the events: c_leave has one view left, c_add two opens
+    counts = dict(project.query("select contact_id || ':' || rule_id, event_count "
+                                "from intermediate.int_behavior_rule_sums"))
+    assert counts == {"c_new:view": 1, "c_leave:view": 1, "c_reach:open": 1, "c_add:open": 2, "c_still:open": 1}
+
+    project.dbt("build", "--full-refresh", as_of=SECOND)
+    assert engagement(project) == expected
+
+
+def test_an_earlier_as_of_sums_everything_again(tmp_path):
+    project = Project(tmp_path / "project")
+    project.write_seeds(**SEEDS)
+    project.load_raw("2026-07-09 00:00:00", contacts=CONTACTS, interactions=BATCH_1)
+    project.build(as_of=SECOND)
+    project.build(as_of=FIRST)  # a backfill: stored sums are ahead of as_of
+    assert engagement(project)["c_leave"] == round(decayed(2, 25) + decayed(2, 2), 6)
+    assert engagement(project)["c_reach"] == 0.0
+    assert project.query("select distinct cast(reference_at as varchar) from intermediate.int_behavior_rule_sums") \
+        == [(FIRST,)]
