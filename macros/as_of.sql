@@ -42,10 +42,15 @@
     saw change for `source_table` after `progress`, and rows without a stamp. The stamps are
     read when the model runs and written as literals, so the engine skips every other row
     group of the raw table instead of typing all of it first (a subquery is not pushed into
-    the scan); with many changed batches, or when not executing, the subquery form is kept. -#}
+    the scan); with many changed batches, or when not executing, the subquery form is kept.
+    A first build reads every batch. -#}
 {% macro changed_batches_filter(load_batches, source_table, progress) -%}
     {%- set changed = 'select loaded_at from ' ~ load_batches ~ ' where source_table = '
         ~ lead_scoring.quoted(source_table) ~ ' and changed_at > ' ~ progress -%}
+    {%- if not is_incremental() -%}
+        {#- a first build stages every batch -#}
+        {{- return('1 = 1') -}}
+    {%- endif -%}
     {%- set stamps = run_query(changed).columns[0].values() if execute else none -%}
     {%- if stamps is none or stamps | length > 500 -%}
         (loaded_at is null or loaded_at in ({{ changed }}))
@@ -54,7 +59,8 @@
     {%- else -%}
         (loaded_at is null or loaded_at in (
         {%- for stamp in stamps -%}
-            {{ lead_scoring.timestamp_literal(stamp.strftime('%Y-%m-%d %H:%M:%S.%f') if stamp.strftime is defined else stamp | string) }}{{ ', ' if not loop.last }}
+            {%- set text = stamp.strftime('%Y-%m-%d %H:%M:%S.%f') if stamp.strftime is defined else stamp | string -%}
+            {{ lead_scoring.timestamp_literal(text) }}{{ ', ' if not loop.last }}
         {%- endfor -%}
         ))
     {%- endif -%}

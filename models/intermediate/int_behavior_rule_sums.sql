@@ -20,6 +20,7 @@
     - an as_of before the stored one sums everything again (backfills: exact, not quick).
     The touched sums are written with reference_at = as_of; the others keep theirs. -#}
 -- depends_on: {{ ref('int_condition_events') }}
+-- depends_on: {{ ref('int_engagement_resets') }}
 
 {%- set rescore_all = not is_incremental() %}
 {%- if is_incremental() and execute %}
@@ -56,10 +57,6 @@ rules as (
     from {{ ref('int_active_behavior_rules') }} as rules
     left join recycling_models
         on rules.model_id = recycling_models.model_id
-),
-
-resets as (
-    select * from {{ ref('int_engagement_resets') }}
 ),
 
 {% if rescore_all %}
@@ -105,6 +102,10 @@ dropped_scopes as (
 
 reference as (
     select {{ reached }} as reached_at
+),
+
+resets as (
+    select * from {{ ref('int_engagement_resets') }}
 ),
 
 stored_rules as (

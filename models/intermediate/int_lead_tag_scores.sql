@@ -48,9 +48,21 @@ per_event as (
 ),
 
 scored as (
-    select model_id, contact_id, tags, points, event_count from summed
+    select
+        model_id,
+        contact_id,
+        tags,
+        points,
+        event_count
+    from summed
     union all
-    select model_id, contact_id, tags, points, 1 as event_count from per_event
+    select
+        model_id,
+        contact_id,
+        tags,
+        points,
+        1 as event_count
+    from per_event
 ),
 
 list_tags as (

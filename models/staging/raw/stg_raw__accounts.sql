@@ -16,13 +16,15 @@
 {%- set progress = lead_scoring.staged_progress(this) if is_incremental()
     else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
 
-with changed_batches as (
+with {% if is_incremental() -%}
+changed_batches as (
     select loaded_at
     from {{ ref('stg_raw__load_batches') }}
     where
         source_table = 'accounts'
         and changed_at > {{ progress }}
 ),
+{%- endif %}
 
 arrived as (
     select * from {{ ref('base_raw__accounts') }}
