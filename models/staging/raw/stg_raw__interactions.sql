@@ -43,15 +43,24 @@ with arrived as (
 ),
 
 {% if is_incremental() -%}
+identified_ids as (
+    -- anonymous ids named by identity rows loaded since the last run: raw only grows, so only
+    -- their first identification can be new
+    select distinct anonymous_id
+    from {{ ref('base_raw__identities') }}
+    where {{ lead_scoring.changed_batches_filter(ref('stg_raw__load_batches'), 'identities', progress) }}
+),
+
 restitched_ids as (
     -- stored anonymous events whose identity is new or different now
     select stored.event_id
     from {{ this }} as stored
+    inner join identified_ids
+        on stored.anonymous_id = identified_ids.anonymous_id
     left join {{ ref('stg_raw__identities') }} as identities
         on stored.anonymous_id = identities.anonymous_id
     where
         stored.raw_contact_id is null
-        and stored.anonymous_id is not null
         and coalesce(stored.contact_id, '') <> coalesce(identities.contact_id, '')
 ),
 
