@@ -17,15 +17,21 @@
       sequenced scope was numbered again) are summed again from all their events, and so are
       rules whose definition changed and every rule of a model that recycles
       (reset_event_types: a new reset changes which events count);
-    - an as_of before the stored one sums everything again (backfills: exact, not quick).
+    - an as_of before the stored one sums everything again (backfills: exact, not quick), and
+      so does a run after int_condition_events alone was rebuilt.
     The touched sums are written with reference_at = as_of; the others keep theirs. -#}
 -- depends_on: {{ ref('int_condition_events') }}
 -- depends_on: {{ ref('int_engagement_resets') }}
 
 {%- set rescore_all = not is_incremental() %}
 {%- if is_incremental() and execute %}
-    {%- set ahead = run_query('select count(*) from ' ~ this ~ ' where reference_at > ' ~ lead_scoring.as_of()) %}
-    {%- set rescore_all = ahead.rows[0][0] > 0 %}
+    {#- stored sums ahead of as_of, or matches rebuilt since the sums were (a full refresh of
+        int_condition_events alone): its rows would all look new -#}
+    {%- set state = run_query(
+        'select (select count(*) from ' ~ this ~ ' where reference_at > ' ~ lead_scoring.as_of() ~ '), '
+        ~ '(select count(*) from ' ~ ref('int_condition_events') ~ ' where processed_at <= '
+        ~ '(select max(processed_at) from ' ~ this ~ '))') %}
+    {%- set rescore_all = state.rows[0][0] > 0 or state.rows[0][1] == 0 %}
 {%- endif %}
 
 with recycling_models as (
