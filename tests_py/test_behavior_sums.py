@@ -88,3 +88,16 @@ def test_an_earlier_as_of_sums_everything_again(tmp_path):
     assert engagement(project)["c_reach"] == 0.0
     assert project.query("select distinct cast(reference_at as varchar) from intermediate.int_behavior_rule_sums") \
         == [(FIRST,)]
+
+
+def test_matches_rebuilt_alone_are_not_added_twice(tmp_path):
+    project = Project(tmp_path / "project")
+    project.write_seeds(**SEEDS)
+    project.load_raw("2026-07-09 00:00:00", contacts=CONTACTS, interactions=BATCH_1)
+    project.build(as_of=FIRST)
+    before = engagement(project)
+    # every match gets a new processed_at: without the check they would all be added again
+    project.dbt("build", "--full-refresh", "--select", "int_condition_events", as_of=FIRST)
+    project.build(as_of=FIRST)
+    assert engagement(project) == before
+    assert before["c_leave"] == round(decayed(2, 25) + decayed(2, 2), 6)
