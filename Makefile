@@ -39,8 +39,12 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/sqlfluff lint macros tests/generic --disregard-sqlfluffignores --config checks/sqlfluff-macros.cfg --disable-progress-bar
 	DBT=$(CURDIR)/$(DBT) PYTHON=$(CURDIR)/$(PY) checks/evaluator/run.sh
 
+# tests_py on both cores (pytest-xdist). loadfile keeps each file on one worker, so a module-scoped
+# fixture (a dbt build shared by a file's tests) is built once; the 15 slowest tests are listed.
+# PYTEST_ARGS adds options, e.g. PYTEST_ARGS="-n 0" runs serially.
+PYTEST_ARGS ?=
 test: $(VENV)/.installed lint
-	$(PY) -m pytest -q tests_py
+	$(PY) -m pytest -q -n 2 --dist loadfile --durations=15 $(PYTEST_ARGS) tests_py
 
 $(VENV)/.spark-installed: requirements-spark.txt $(VENV)/.installed
 	@command -v java >/dev/null || { echo "test-spark needs a Java runtime (17 is tested)"; exit 1; }
