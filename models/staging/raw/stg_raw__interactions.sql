@@ -11,6 +11,7 @@
     arrived (or changed) since the last run are re-attributed. processed_at marks the run that
     wrote a row: downstream models read only rows newer than their own. -#}
 
+-- depends_on: {{ ref('base_raw__identities') }}
 {%- set progress = lead_scoring.staged_progress(this) if is_incremental()
     else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
 
