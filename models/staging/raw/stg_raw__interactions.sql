@@ -11,7 +11,6 @@
     arrived (or changed) since the last run are re-attributed. processed_at marks the run that
     wrote a row: downstream models read only rows newer than their own. -#}
 
--- depends_on: {{ ref('base_raw__identities') }}
 {%- set progress = lead_scoring.staged_progress(this) if is_incremental()
     else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
 
@@ -44,11 +43,13 @@ with arrived as (
 ),
 
 {% if is_incremental() -%}
-identified_ids as (
-    -- anonymous ids named by identity rows loaded since the last run: raw only grows, so only
-    -- their first identification can be new
-    select distinct anonymous_id
-    from {{ ref('base_raw__identities') }}
+identified as (
+    -- identities whose winning row was loaded since the last run: raw only grows, so these are
+    -- the only anonymous ids whose contact can be new or different
+    select
+        anonymous_id,
+        contact_id
+    from {{ ref('stg_raw__identities') }}
     where {{ lead_scoring.changed_batches_filter(ref('stg_raw__load_batches'), 'identities', progress) }}
 ),
 
@@ -56,13 +57,11 @@ restitched_ids as (
     -- stored anonymous events whose identity is new or different now
     select stored.event_id
     from {{ this }} as stored
-    inner join identified_ids
-        on stored.anonymous_id = identified_ids.anonymous_id
-    left join {{ ref('stg_raw__identities') }} as identities
-        on stored.anonymous_id = identities.anonymous_id
+    inner join identified
+        on stored.anonymous_id = identified.anonymous_id
     where
         stored.raw_contact_id is null
-        and coalesce(stored.contact_id, '') <> coalesce(identities.contact_id, '')
+        and coalesce(stored.contact_id, '') <> coalesce(identified.contact_id, '')
 ),
 
 outranked_ids as (
