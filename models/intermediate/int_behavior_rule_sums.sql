@@ -235,19 +235,35 @@ added_events as (
         and matched.occurred_at <= {{ lead_scoring.as_of() }}
 ),
 
+leaving_ranges as (
+    -- per condition, the ages at which an event can have left a window since the last run
+    select
+        condition_id,
+        min(lookback_days) as shortest_lookback,
+        max(lookback_days) as longest_lookback
+    from carried_rules
+    where lookback_days is not null
+    group by condition_id
+),
+
 leaving_events as (
-    -- stored events old enough to have left a lookback window since the last run
+    -- stored events inside a window at the last run and outside one now: a range of
+    -- occurred_at per condition (none when as_of has not moved)
     select
         matched.*,
         reference.reached_at
     from {{ ref('int_condition_events') }} as matched
+    inner join leaving_ranges
+        on matched.condition_id = leaving_ranges.condition_id
     cross join reference
     where
         not matched.is_removed
         and matched.processed_at <= {{ watermark }}
         and matched.occurred_at <= reference.reached_at
         and {{ lead_scoring.age_days('matched.occurred_at', 'reference.reached_at') }}
-        < (select max(carried_rules.lookback_days) from carried_rules)
+        < leaving_ranges.longest_lookback
+        and {{ lead_scoring.age_days('matched.occurred_at', lead_scoring.as_of()) }}
+        >= leaving_ranges.shortest_lookback
 ),
 
 added as (
