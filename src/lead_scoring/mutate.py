@@ -42,7 +42,9 @@ DEFAULT_SCOPE = [
     "macros/rule_condition.sql",
 ]
 FAST_TESTS = ["tests_py/test_contract_boundaries.py", "tests_py/test_scoring_cases.py",
-              "tests_py/test_scoring_features.py"]
+              "tests_py/test_scoring_features.py",
+              # the carried behaviour sums: a second build at a later as_of (one build never reaches them)
+              "tests_py/test_behavior_sums.py"]
 # Left out of the default run (not out of `make test`): these rebuild a project 2-4 more times to
 # check fct_lead_score_changes across reruns, backfills and old seed layouts, none of which the
 # scoring-path files decide; they would triple a surviving mutant's run.
