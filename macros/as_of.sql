@@ -65,3 +65,57 @@
         ))
     {%- endif -%}
 {%- endmacro %}
+
+{#- The newest value of a timestamp column of a stored table as ISO text, none when the table
+    is empty or when not executing (parsing). -#}
+{% macro stored_max_text(relation, column) -%}
+    {%- if not execute -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set value = run_query('select max(' ~ column ~ ') from ' ~ relation).columns[0].values()[0] -%}
+    {%- if value is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {{- return(value.strftime('%Y-%m-%d %H:%M:%S.%f') if value.strftime is defined else value | string) -}}
+{%- endmacro %}
+
+{#- The same as a timestamp literal (1900-01-01 when empty): a comparison with a literal is
+    pushed into the scan (row groups skipped by their min/max, other columns read only for
+    matching rows), a comparison with a subquery makes the engine read every row first. When
+    not executing, the subquery form. -#}
+{% macro stored_max(relation, column) -%}
+    {%- set floor = lead_scoring.timestamp_literal('1900-01-01 00:00:00') -%}
+    {%- if not execute -%}
+        {{- return('coalesce((select max(' ~ column ~ ') from ' ~ relation ~ '), ' ~ floor ~ ')') -}}
+    {%- endif -%}
+    {%- set text = lead_scoring.stored_max_text(relation, column) -%}
+    {{- return(floor if text is none else lead_scoring.timestamp_literal(text)) -}}
+{%- endmacro %}
+
+{#- A predicate on a timestamp column, true for every event whose age crossed one of the
+    rules' lookbacks (a distinct lookback_days of rules_relation) between from_text and to_text:
+    occurred_at in (from - lookback, to - lookback], widened by a day on each side. It only
+    narrows the scan: the exact test stays with the rules. False when to_text is not after
+    from_text (nothing can have left a window). The lookbacks are read when the model runs and
+    written as literals, so the engine skips what is outside the ranges. -#}
+{% macro lookback_crossed_filter(column, rules_relation, from_text, to_text) -%}
+    {%- if not execute or from_text is none -%}
+        {{- return('1 = 1') -}}
+    {%- endif -%}
+    {%- set dt = modules.datetime -%}
+    {%- set start = dt.datetime.fromisoformat(from_text) -%}
+    {%- set end = dt.datetime.fromisoformat(to_text) -%}
+    {%- set lookbacks = run_query('select distinct lookback_days from ' ~ rules_relation
+        ~ ' where lookback_days is not null').columns[0].values() -%}
+    {%- if end <= start or lookbacks | length == 0 -%}
+        {{- return('1 = 0') -}}
+    {%- endif -%}
+    {%- set ranges = [] -%}
+    {%- for days in lookbacks -%}
+        {%- set low = start - dt.timedelta(days=(days | float) + 1) -%}
+        {%- set high = end - dt.timedelta(days=(days | float) - 1) -%}
+        {%- do ranges.append('(' ~ column ~ ' > ' ~ lead_scoring.timestamp_literal(low.strftime('%Y-%m-%d %H:%M:%S.%f'))
+            ~ ' and ' ~ column ~ ' <= ' ~ lead_scoring.timestamp_literal(high.strftime('%Y-%m-%d %H:%M:%S.%f')) ~ ')') -%}
+    {%- endfor -%}
+    {{- return('(' ~ ranges | join(' or ') ~ ')') -}}
+{%- endmacro %}

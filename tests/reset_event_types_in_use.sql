@@ -4,13 +4,18 @@
     simply not have happened yet. -#}
 {%- set problems_sql -%}
 select
-    model_id,
-    reset_event_type
+    reset_types.model_id,
+    reset_types.reset_event_type
 from {{ ref('int_model_reset_types') }} as reset_types
-where not exists (
-    select 1 from {{ ref('stg_raw__interactions') }} as interactions
-    where interactions.event_type = reset_types.reset_event_type
-)
+left join (
+    -- an inner join from the reset types: without any, no event is read
+    select distinct interactions.event_type
+    from {{ ref('stg_raw__interactions') }} as interactions
+    inner join {{ ref('int_model_reset_types') }} as wanted
+        on interactions.event_type = wanted.reset_event_type
+) as seen
+    on reset_types.reset_event_type = seen.event_type
+where seen.event_type is null
 {%- endset -%}
 {%- if execute -%}
     {%- for row in run_query(problems_sql).rows -%}

@@ -29,8 +29,8 @@
         int_condition_events alone): its rows would all look new -#}
     {%- set state = run_query(
         'select (select count(*) from ' ~ this ~ ' where reference_at > ' ~ lead_scoring.as_of() ~ '), '
-        ~ '(select count(*) from ' ~ ref('int_condition_events') ~ ' where processed_at <= '
-        ~ '(select max(processed_at) from ' ~ this ~ '))') %}
+        ~ '(select count(*) from (select 1 as found from ' ~ ref('int_condition_events')
+        ~ ' where processed_at <= ' ~ lead_scoring.stored_max(this, 'processed_at') ~ ' limit 1) as older)') %}
     {%- set rescore_all = state.rows[0][0] > 0 or state.rows[0][1] == 0 %}
 {%- endif %}
 
@@ -101,14 +101,9 @@ dropped_scopes as (
 
 {% else %}
 
-{%- set watermark = 'coalesce((select max(processed_at) from ' ~ this ~ '), '
-    ~ lead_scoring.timestamp_literal('1900-01-01 00:00:00') ~ ')' %}
-{%- set reached = 'coalesce((select max(reference_at) from ' ~ this ~ '), '
-    ~ lead_scoring.timestamp_literal('1900-01-01 00:00:00') ~ ')' %}
-
-reference as (
-    select {{ reached }} as reached_at
-),
+{%- set watermark = lead_scoring.stored_max(this, 'processed_at') %}
+{%- set reached_text = lead_scoring.stored_max_text(this, 'reference_at') %}
+{%- set reached = lead_scoring.stored_max(this, 'reference_at') %}
 
 resets as (
     select * from {{ ref('int_engagement_resets') }}
@@ -174,18 +169,23 @@ conditions_summed_again as (
 ),
 
 events_summed_again as (
-    -- only the matches of those rules and scopes are scored again
+    -- only the matches of those rules and scopes are scored again (inner joins: nothing to
+    -- sum again reads no match)
     select matched.*
     from {{ ref('int_condition_events') }} as matched
-    left join conditions_summed_again
+    inner join conditions_summed_again
         on matched.condition_id = conditions_summed_again.condition_id
-    left join rewritten_scopes
+    where not matched.is_removed
+    union all
+    select matched.*
+    from {{ ref('int_condition_events') }} as matched
+    inner join rewritten_scopes
         on
             matched.condition_id = rewritten_scopes.condition_id
             and matched.contact_id = rewritten_scopes.contact_id
     where
         not matched.is_removed
-        and (conditions_summed_again.condition_id is not null or rewritten_scopes.condition_id is not null)
+        and matched.condition_id not in (select conditions_summed_again.condition_id from conditions_summed_again)
 ),
 
 scored_again as (
@@ -227,11 +227,10 @@ added_events as (
     union all
     select matched.*
     from {{ ref('int_condition_events') }} as matched
-    cross join reference
     where
         not matched.is_removed
         and matched.processed_at <= {{ watermark }}
-        and matched.occurred_at > reference.reached_at
+        and matched.occurred_at > {{ reached }}
         and matched.occurred_at <= {{ lead_scoring.as_of() }}
 ),
 
@@ -251,19 +250,21 @@ leaving_events as (
     -- occurred_at per condition (none when as_of has not moved)
     select
         matched.*,
-        reference.reached_at
+        {{ reached }} as reached_at
     from {{ ref('int_condition_events') }} as matched
     inner join leaving_ranges
         on matched.condition_id = leaving_ranges.condition_id
-    cross join reference
     where
         not matched.is_removed
         and matched.processed_at <= {{ watermark }}
-        and matched.occurred_at <= reference.reached_at
-        and {{ lead_scoring.age_days('matched.occurred_at', 'reference.reached_at') }}
+        and matched.occurred_at <= {{ reached }}
+        and {{ lead_scoring.age_days('matched.occurred_at', reached) }}
         < leaving_ranges.longest_lookback
         and {{ lead_scoring.age_days('matched.occurred_at', lead_scoring.as_of()) }}
         >= leaving_ranges.shortest_lookback
+        -- the same, as ranges of literals the engine can skip by
+        and {{ lead_scoring.lookback_crossed_filter('matched.occurred_at', ref('int_active_behavior_rules'),
+            reached_text, lead_scoring.as_of_text()) }}
 ),
 
 added as (

@@ -17,13 +17,21 @@
     history, a run also says what it rewrote: previous_contact_id on a row that replaces an
     earlier version, and a kept is_removed row (the old contact) where a match went away. -#}
 
+{#- a subquery, not a CTE: match_conditions reads it twice, and a CTE read twice is materialized
+    whole (every event) by some engines, even when no condition is new -#}
+{%- set all_events -%}
+    (
+        select * from {{ ref('stg_raw__interactions') }}
+        where contact_id is not null
+    )
+{%- endset %}
+
 with conditions as (
     select * from {{ ref('int_behavior_conditions') }}
 ),
 
 {% if is_incremental() %}
-{%- set watermark = 'coalesce((select max(processed_at) from ' ~ this ~ '), '
-    ~ lead_scoring.timestamp_literal('1900-01-01 00:00:00') ~ ')' %}
+{%- set watermark = lead_scoring.stored_max(this, 'processed_at') %}
 
 stored_conditions as (
     select distinct
@@ -64,11 +72,6 @@ changed_event_ids as (
     where processed_at > {{ watermark }}
 ),
 
-all_events as (
-    select * from {{ ref('stg_raw__interactions') }}
-    where contact_id is not null
-),
-
 new_matches as (
     select
         matches.*,
@@ -79,7 +82,7 @@ new_matches as (
     select
         matches.*,
         new_conditions.is_sequenced
-    from ({{ lead_scoring.match_conditions('all_events', 'new_conditions') }}) as matches
+    from ({{ lead_scoring.match_conditions(all_events, 'new_conditions') }}) as matches
     inner join new_conditions on matches.condition_id = new_conditions.condition_id
 ),
 
@@ -192,16 +195,11 @@ tombstones as (
 
 {% else %}
 
-all_events as (
-    select * from {{ ref('stg_raw__interactions') }}
-    where contact_id is not null
-),
-
 scope_rows as (
     select
         matches.*,
         conditions.is_sequenced
-    from ({{ lead_scoring.match_conditions('all_events', 'conditions') }}) as matches
+    from ({{ lead_scoring.match_conditions(all_events, 'conditions') }}) as matches
     inner join conditions on matches.condition_id = conditions.condition_id
 ),
 

@@ -22,26 +22,30 @@
     {%- set relist_all = state.rows[0][0] > 0 %}
 {%- endif %}
 
-with events as (
-    select
-        contact_id,
-        event_id,
-        event_type,
-        occurred_at,
-        channel,
-        campaign_id,
-        url,
-        processed_at
-    from {{ ref('stg_raw__interactions') }}
-    where
-        contact_id is not null
-        and occurred_at <= {{ lead_scoring.as_of() }}
-),
+{#- a subquery, not a CTE: a CTE read twice is materialized whole (every event) by some engines -#}
+{%- set events -%}
+    (
+        select
+            contact_id,
+            event_id,
+            event_type,
+            occurred_at,
+            channel,
+            campaign_id,
+            url,
+            processed_at
+        from {{ ref('stg_raw__interactions') }}
+        where
+            contact_id is not null
+            and occurred_at <= {{ lead_scoring.as_of() }}
+    )
+{%- endset %}
 
+with
 {% if relist_all %}
 
 candidates as (
-    select * from events
+    select * from {{ events }} as events
 ),
 
 {% if is_incremental() %}
@@ -53,10 +57,8 @@ tombstones as (
 
 {% else %}
 
-{%- set watermark = 'coalesce((select max(processed_at) from ' ~ this ~ '), '
-    ~ lead_scoring.timestamp_literal('1900-01-01 00:00:00') ~ ')' %}
-{%- set reached = 'coalesce((select max(as_of_at) from ' ~ this ~ '), '
-    ~ lead_scoring.timestamp_literal('1900-01-01 00:00:00') ~ ')' %}
+{%- set watermark = lead_scoring.stored_max(this, 'processed_at') %}
+{%- set reached = lead_scoring.stored_max(this, 'as_of_at') %}
 
 changed_event_ids as (
     -- every event written since the last run, with or without a contact now
@@ -73,7 +75,7 @@ relisted_contacts as (
 
 new_events as (
     -- changed events, and stored events as_of has reached since the last run
-    select * from events
+    select * from {{ events }} as events
     where
         processed_at > {{ watermark }}
         or occurred_at > {{ reached }}
@@ -87,7 +89,7 @@ touched_contacts as (
 
 candidates as (
     select events.*
-    from events
+    from {{ events }} as events
     inner join relisted_contacts on events.contact_id = relisted_contacts.contact_id
     union all
     select new_events.*

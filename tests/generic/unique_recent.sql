@@ -27,7 +27,7 @@ with recent_keys as (
         {%- endfor %}
     from {{ model }}
     where
-        {{ stamp_column }} = (select max(newest.{{ stamp_column }}) from {{ model }} as newest)
+        {{ stamp_column }} = {{ lead_scoring.stored_max(model, stamp_column) }}
         {%- if row_filter %} and ({{ row_filter }}){% endif %}
 )
 {%- endif %}
