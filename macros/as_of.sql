@@ -2,7 +2,7 @@
 {% macro as_of_text() -%}
     {%- set raw = lead_scoring.setting('as_of') -%}
     {%- if raw is none or (raw | string | trim) == '' -%}
-        {{- return(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) -}}
+        {{- return(lead_scoring.timestamp_text(run_started_at)) -}}
     {%- endif -%}
     {%- set text = raw | string | trim | replace('T', ' ') | replace('Z', '') -%}
     {%- set iso = '^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?$' -%}
@@ -13,13 +13,19 @@
     {{- return(text) -}}
 {%- endmacro %}
 
+{#- A timestamp as ISO text with microseconds; a value that is already text (some adapters'
+    query results) is kept as it is. -#}
+{% macro timestamp_text(value) -%}
+    {{- return(value.strftime('%Y-%m-%d %H:%M:%S.%f') if value.strftime is defined else value | string) -}}
+{%- endmacro %}
+
 {% macro as_of() -%}
     {{ lead_scoring.timestamp_literal(lead_scoring.as_of_text()) }}
 {%- endmacro %}
 
 {#- One stamp per invocation: marks rows written by this run (watermark for increments). -#}
 {% macro run_stamp() -%}
-    {{ lead_scoring.timestamp_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }}
+    {{ lead_scoring.timestamp_literal(lead_scoring.timestamp_text(run_started_at)) }}
 {%- endmacro %}
 
 {#- The newest loaded_at an incremental staging table has processed (1900-01-01 when empty). -#}
@@ -59,8 +65,7 @@
     {%- else -%}
         (loaded_at is null or loaded_at in (
         {%- for stamp in stamps -%}
-            {%- set text = stamp.strftime('%Y-%m-%d %H:%M:%S.%f') if stamp.strftime is defined else stamp | string -%}
-            {{ lead_scoring.timestamp_literal(text) }}{{ ', ' if not loop.last }}
+            {{ lead_scoring.timestamp_literal(lead_scoring.timestamp_text(stamp)) }}{{ ', ' if not loop.last }}
         {%- endfor -%}
         ))
     {%- endif -%}
@@ -76,7 +81,7 @@
     {%- if value is none -%}
         {{- return(none) -}}
     {%- endif -%}
-    {{- return(value.strftime('%Y-%m-%d %H:%M:%S.%f') if value.strftime is defined else value | string) -}}
+    {{- return(lead_scoring.timestamp_text(value)) -}}
 {%- endmacro %}
 
 {#- The same as a timestamp literal (1900-01-01 when empty): a comparison with a literal is
@@ -84,12 +89,16 @@
     matching rows), a comparison with a subquery makes the engine read every row first. When
     not executing, the subquery form. -#}
 {% macro stored_max(relation, column) -%}
-    {%- set floor = lead_scoring.timestamp_literal('1900-01-01 00:00:00') -%}
     {%- if not execute -%}
-        {{- return('coalesce((select max(' ~ column ~ ') from ' ~ relation ~ '), ' ~ floor ~ ')') -}}
+        {{- return('coalesce((select max(' ~ column ~ ') from ' ~ relation ~ '), '
+            ~ lead_scoring.timestamp_literal_or_floor(none) ~ ')') -}}
     {%- endif -%}
-    {%- set text = lead_scoring.stored_max_text(relation, column) -%}
-    {{- return(floor if text is none else lead_scoring.timestamp_literal(text)) -}}
+    {{- return(lead_scoring.timestamp_literal_or_floor(lead_scoring.stored_max_text(relation, column))) -}}
+{%- endmacro %}
+
+{#- ISO text (stored_max_text's) as a timestamp literal; none (an empty table) is 1900-01-01. -#}
+{% macro timestamp_literal_or_floor(text) -%}
+    {{- return(lead_scoring.timestamp_literal('1900-01-01 00:00:00' if text is none else text)) -}}
 {%- endmacro %}
 
 {#- A predicate on a timestamp column, true for every event whose age crossed one of the
@@ -114,8 +123,8 @@
     {%- for days in lookbacks -%}
         {%- set low = start - dt.timedelta(days=(days | float) + 1) -%}
         {%- set high = end - dt.timedelta(days=(days | float) - 1) -%}
-        {%- do ranges.append('(' ~ column ~ ' > ' ~ lead_scoring.timestamp_literal(low.strftime('%Y-%m-%d %H:%M:%S.%f'))
-            ~ ' and ' ~ column ~ ' <= ' ~ lead_scoring.timestamp_literal(high.strftime('%Y-%m-%d %H:%M:%S.%f')) ~ ')') -%}
+        {%- do ranges.append('(' ~ column ~ ' > ' ~ lead_scoring.timestamp_literal(lead_scoring.timestamp_text(low))
+            ~ ' and ' ~ column ~ ' <= ' ~ lead_scoring.timestamp_literal(lead_scoring.timestamp_text(high)) ~ ')') -%}
     {%- endfor -%}
     {{- return('(' ~ ranges | join(' or ') ~ ')') -}}
 {%- endmacro %}

@@ -7,7 +7,9 @@ engagement is sum of points * 0.5 ** (age_days / 10) over the counted events, pe
 - c_leave: page views on 06-05 (age 25 -> 35: leaves the window) and 06-28 (age 2 -> 12);
 - c_reach: an email open on 07-03, after the first as_of, reached by the second;
 - c_add: a new email open on 07-08 in batch 2 (added without reading the history);
-- c_still: one email open on 06-29 and nothing later: its sum is not rewritten, only decayed.
+- c_still: one email open on 06-29 and nothing later: its sum is not rewritten, only decayed;
+- c_edge: page views at both ends of what leaves the window, 05-31 12:00 (age 29.5 -> 39.5) and
+  06-10 00:00 (age 20 -> exactly 30: out), and one a second later (age under 30: still in).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ SEEDS = {
                        scenario.beh("m", "open", "email_open", 1)],
     "score_bands": [scenario.band("m", "all", 0)],
 }
-CONTACTS = [scenario.contact(c) for c in ["c_move", "c_new", "c_leave", "c_reach", "c_add", "c_still"]]
+CONTACTS = [scenario.contact(c) for c in ["c_move", "c_new", "c_leave", "c_reach", "c_add", "c_still", "c_edge"]]
 BATCH_1 = [
     scenario.ev("e_move", "c_move", "page_view", "2026-06-25 00:00:00"),
     scenario.ev("e_old", "c_leave", "page_view", "2026-06-05 00:00:00"),
@@ -29,11 +31,17 @@ BATCH_1 = [
     scenario.ev("e_future", "c_reach", "email_open", "2026-07-03 00:00:00"),
     scenario.ev("e_first", "c_add", "email_open", "2026-06-20 00:00:00"),
     scenario.ev("e_still", "c_still", "email_open", "2026-06-29 00:00:00"),
+    scenario.ev("e_edge_low", "c_edge", "page_view", "2026-05-31 12:00:00"),
+    scenario.ev("e_edge_high", "c_edge", "page_view", "2026-06-10 00:00:00"),
+    scenario.ev("e_edge_in", "c_edge", "page_view", "2026-06-10 00:00:01"),
 ]
 BATCH_2 = [
     scenario.ev("e_move", "c_new", "page_view", "2026-06-25 00:00:00"),
     scenario.ev("e_added", "c_add", "email_open", "2026-07-08 00:00:00"),
 ]
+
+
+SECOND_OF_DAY = 1 / 86400
 
 
 def decayed(points: float, age_days: float) -> float:
@@ -54,7 +62,8 @@ def test_sums_carry_over_as_of_moves_and_events_arrive(tmp_path):
         "c_move": round(decayed(2, 5), 6), "c_new": 0.0,
         "c_leave": round(decayed(2, 25) + decayed(2, 2), 6),
         "c_reach": 0.0,  # its event is after as_of
-        "c_add": round(decayed(1, 10), 6), "c_still": round(decayed(1, 1), 6)}
+        "c_add": round(decayed(1, 10), 6), "c_still": round(decayed(1, 1), 6),
+        "c_edge": round(decayed(2, 29.5) + decayed(2, 20) + decayed(2, 20 - SECOND_OF_DAY), 6)}
 
     project.load_raw("2026-07-10 00:00:00", interactions=BATCH_2)
     project.build(as_of=SECOND)
@@ -62,17 +71,20 @@ def test_sums_carry_over_as_of_moves_and_events_arrive(tmp_path):
         "c_move": 0.0, "c_new": round(decayed(2, 15), 6),
         "c_leave": round(decayed(2, 12), 6),  # the 06-05 view left the 30-day window
         "c_reach": round(decayed(1, 7), 6),
-        "c_add": round(decayed(1, 20) + decayed(1, 2), 6), "c_still": round(decayed(1, 11), 6)}
+        "c_add": round(decayed(1, 20) + decayed(1, 2), 6), "c_still": round(decayed(1, 11), 6),
+        "c_edge": round(decayed(2, 30 - SECOND_OF_DAY), 6)}  # the two older views left, at either end
     assert engagement(project) == expected
     # the untouched sum kept the first run's reference time; the touched ones moved on
     references = dict(project.query(
         "select contact_id, cast(max(reference_at) as varchar) from intermediate.int_behavior_rule_sums "
         "group by contact_id"))
-    assert references == {"c_still": FIRST, "c_new": SECOND, "c_leave": SECOND, "c_reach": SECOND, "c_add": SECOND}
+    assert references == {"c_still": FIRST, "c_new": SECOND, "c_leave": SECOND, "c_reach": SECOND, "c_add": SECOND,
+                          "c_edge": SECOND}
     # the counts follow the events: c_leave has one view left, c_add two opens
     counts = dict(project.query("select contact_id || ':' || rule_id, event_count "
                                 "from intermediate.int_behavior_rule_sums"))
-    assert counts == {"c_new:view": 1, "c_leave:view": 1, "c_reach:open": 1, "c_add:open": 2, "c_still:open": 1}
+    assert counts == {"c_new:view": 1, "c_leave:view": 1, "c_reach:open": 1, "c_add:open": 2, "c_still:open": 1,
+                      "c_edge:view": 1}
 
     project.dbt("build", "--full-refresh", as_of=SECOND)
     assert engagement(project) == expected

@@ -103,7 +103,7 @@ dropped_scopes as (
 
 {%- set watermark = lead_scoring.stored_max(this, 'processed_at') %}
 {%- set reached_text = lead_scoring.stored_max_text(this, 'reference_at') %}
-{%- set reached = lead_scoring.stored_max(this, 'reference_at') %}
+{%- set reached = lead_scoring.timestamp_literal_or_floor(reached_text) %}
 
 resets as (
     select * from {{ ref('int_engagement_resets') }}

@@ -37,6 +37,7 @@ DEFAULT_SCOPE = [
     "models/intermediate/int_lead_scores.sql",
     "models/intermediate/int_routed_lead_scores.sql",  # the owner precedence (was fct_lead_scores')
     "models/marts/scoring/fct_lead_scores.sql",
+    "macros/as_of.sql",  # as_of, watermarks and the leaving-window ranges the incremental reads rely on
     "macros/behavior_points.sql",  # the scoring filters and decay (were int_behavior_scored_events')
     "macros/conditions.sql",
     "macros/rule_condition.sql",
