@@ -30,14 +30,14 @@
 
 {#- The newest loaded_at an incremental staging table has processed (1900-01-01 when empty). -#}
 {% macro loaded_watermark(relation) -%}
-    coalesce((select max(loaded_at) from {{ relation }}), {{ lead_scoring.timestamp_literal('1900-01-01 00:00:00') }})
+    {{ lead_scoring.stored_max(relation, 'loaded_at') }}
 {%- endmacro %}
 
 {#- The newest run stamp (processed_at) an incremental staging table wrote (1900-01-01 when
     empty): the raw batches changed after it are the ones still to stage. -#}
 {% macro staged_progress(relation) -%}
     {%- if 'processed_at' in lead_scoring.column_names(relation) -%}
-        coalesce((select max(processed_at) from {{ relation }}), {{ lead_scoring.timestamp_literal('1900-01-01 00:00:00') }})
+        {{ lead_scoring.stored_max(relation, 'processed_at') }}
     {%- else -%}
         {#- a table staged before processed_at existed: every batch is staged once more -#}
         {{ lead_scoring.timestamp_literal('1900-01-01 00:00:00') }}
@@ -99,6 +99,16 @@
 {#- ISO text (stored_max_text's) as a timestamp literal; none (an empty table) is 1900-01-01. -#}
 {% macro timestamp_literal_or_floor(text) -%}
     {{- return(lead_scoring.timestamp_literal('1900-01-01 00:00:00' if text is none else text)) -}}
+{%- endmacro %}
+
+{#- True unless this run's as_of is at or before `text` (stored_max_text's ISO text; none, an
+    empty table, counts as moved). True when not executing. -#}
+{% macro as_of_moved_since(text) -%}
+    {%- if not execute or text is none -%}
+        {{- return(true) -}}
+    {%- endif -%}
+    {%- set dt = modules.datetime.datetime -%}
+    {{- return(dt.fromisoformat(lead_scoring.as_of_text()) > dt.fromisoformat(text)) -}}
 {%- endmacro %}
 
 {#- A predicate on a timestamp column, true for every event whose age crossed one of the

@@ -100,13 +100,14 @@ replaced_rows as (
         stored.event_id,
         stored.is_sequenced
     from {{ this }} as stored
+    -- joined, not `in (...)`: with no changed event (a rerun) the stored matches are not read
+    inner join changed_event_ids
+        on stored.event_id = changed_event_ids.event_id
     inner join old_conditions
         on
             stored.condition_id = old_conditions.condition_id
             and stored.is_sequenced = old_conditions.is_sequenced
-    where
-        not stored.is_removed
-        and stored.event_id in (select changed_event_ids.event_id from changed_event_ids)
+    where not stored.is_removed
 ),
 
 touched_scopes as (
@@ -180,17 +181,29 @@ removed_matches as (
     where not replaced_rows.is_sequenced and new_matches.condition_id is null
 ),
 
+dropped_conditions as (
+    -- stored conditions no active rule uses any more, or whose sequencing changed
+    select
+        stored_conditions.condition_id,
+        stored_conditions.is_sequenced
+    from stored_conditions
+    left join old_conditions
+        on
+            stored_conditions.condition_id = old_conditions.condition_id
+            and stored_conditions.is_sequenced = old_conditions.is_sequenced
+    where old_conditions.condition_id is null
+),
+
 tombstones as (
-    -- every stored row of a condition no active rule uses any more, or whose sequencing changed
+    -- every stored row of a dropped condition; with none (most runs) no stored row is read
     select distinct
         stored.condition_id,
         stored.scope_id
     from {{ this }} as stored
-    left join old_conditions
+    inner join dropped_conditions
         on
-            stored.condition_id = old_conditions.condition_id
-            and stored.is_sequenced = old_conditions.is_sequenced
-    where old_conditions.condition_id is null
+            stored.condition_id = dropped_conditions.condition_id
+            and stored.is_sequenced = dropped_conditions.is_sequenced
 ),
 
 {% else %}

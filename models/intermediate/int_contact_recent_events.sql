@@ -58,7 +58,7 @@ tombstones as (
 {% else %}
 
 {%- set watermark = lead_scoring.stored_max(this, 'processed_at') %}
-{%- set reached = lead_scoring.stored_max(this, 'as_of_at') %}
+{%- set reached_text = lead_scoring.stored_max_text(this, 'as_of_at') %}
 
 changed_event_ids as (
     -- every event written since the last run, with or without a contact now
@@ -74,11 +74,17 @@ relisted_contacts as (
 ),
 
 new_events as (
-    -- changed events, and stored events as_of has reached since the last run
+    -- changed events, and stored events as_of has reached since the last run: two ranges, not
+    -- one `or` across two columns, so the engine reads only the row groups each range can hold
+    select * from {{ events }} as events
+    where processed_at > {{ watermark }}
+    {%- if lead_scoring.as_of_moved_since(reached_text) %}
+    union all
     select * from {{ events }} as events
     where
-        processed_at > {{ watermark }}
-        or occurred_at > {{ reached }}
+        processed_at <= {{ watermark }}
+        and occurred_at > {{ lead_scoring.timestamp_literal_or_floor(reached_text) }}
+    {%- endif %}
 ),
 
 touched_contacts as (

@@ -8,14 +8,16 @@
     leaves out rows the key does not cover (e.g. bookkeeping rows). -#}
 {% test unique_recent(model, columns, stamp_column='processed_at', row_filter=none) %}
 {%- set scoped = not lead_scoring.setting('full_checks') -%}
+{%- set newest = none -%}
 {%- if scoped and execute -%}
     {%- set relation = adapter.get_relation(database=model.database, schema=model.schema,
         identifier=model.identifier) -%}
     {%- if relation is none -%}
         {%- set scoped = false -%}
     {%- else -%}
+        {%- set newest = lead_scoring.stored_max(model, stamp_column) -%}
         {%- set older = run_query('select count(*) from (select 1 from ' ~ model ~ ' where ' ~ stamp_column
-            ~ ' < (select max(' ~ stamp_column ~ ') from ' ~ model ~ ') limit 1) as older_rows') -%}
+            ~ ' < ' ~ newest ~ ' limit 1) as older_rows') -%}
         {%- set scoped = older.rows[0][0] > 0 -%}
     {%- endif -%}
 {%- endif %}
@@ -27,7 +29,7 @@ with recent_keys as (
         {%- endfor %}
     from {{ model }}
     where
-        {{ stamp_column }} = {{ lead_scoring.stored_max(model, stamp_column) }}
+        {{ stamp_column }} = {{ newest if newest is not none else lead_scoring.stored_max(model, stamp_column) }}
         {%- if row_filter %} and ({{ row_filter }}){% endif %}
 )
 {%- endif %}

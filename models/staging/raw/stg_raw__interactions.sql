@@ -90,9 +90,13 @@ stored_candidates as (
         stored.properties,
         stored.loaded_at
     from {{ this }} as stored
-    where
-        stored.event_id in (select restitched_ids.event_id from restitched_ids)
-        or stored.event_id in (select outranked_ids.event_id from outranked_ids)
+    -- a join, not `in (...) or in (...)`: with no such id (most runs) the stored events are not read
+    inner join (
+        select restitched_ids.event_id from restitched_ids
+        union
+        select outranked_ids.event_id from outranked_ids
+    ) as ids
+        on stored.event_id = ids.event_id
 ),
 {%- endif %}
 

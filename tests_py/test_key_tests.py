@@ -1,0 +1,46 @@
+"""The `unique_recent` key test (tests/generic/unique_recent.sql) on stg_raw__interactions: an
+incremental build checks the keys its newest run wrote against every row; rows of earlier runs
+were checked by their own builds, and `full_checks` checks every row again."""
+from __future__ import annotations
+
+import scenario
+from conftest import Project, describe_failures
+
+SEEDS = {
+    "scoring_models": [scenario.model("m")],
+    "behavior_rules": [scenario.beh("m", "view", "page_view", 1)],
+    "score_bands": [scenario.band("m", "all", 0)],
+}
+TABLE = "staging.stg_raw__interactions"
+KEY_TEST = ["test", "--select", "stg_raw__interactions,test_name:unique_recent"]
+
+
+def newest(project: Project):
+    return project.query(f"select max(processed_at) from {TABLE}")[0][0]
+
+
+def test_unique_recent_checks_the_newest_rows_against_all_rows(tmp_path):
+    project = Project(tmp_path / "project")
+    project.write_seeds(**SEEDS)
+    project.load_raw("2026-06-01 00:00:00", contacts=[scenario.contact("c1")],
+                     interactions=[scenario.ev("e1", "c1", "page_view", "2026-05-01 00:00:00")])
+    project.build()
+    project.load_raw("2026-06-02 00:00:00",
+                     interactions=[scenario.ev("e2", "c1", "page_view", "2026-05-02 00:00:00")])
+    project.build()
+    stamps = project.query(f"select event_id, processed_at from {TABLE} order by 1")
+    assert stamps[0][1] < stamps[1][1] == newest(project)  # two runs wrote the two rows
+    assert project.dbt(*KEY_TEST).success
+
+    # the newest run's row repeats an older run's id: found
+    project.execute(f"insert into {TABLE} select * replace (cast(? as timestamp) as processed_at) "
+                    f"from {TABLE} where event_id = 'e1'", [newest(project)])
+    failed = project.dbt(*KEY_TEST, expect_ok=False)
+    assert not failed.success and "unique_recent_stg_raw__interactions_event_id" in describe_failures(failed)
+
+    # a repeat among an earlier run's rows only: left to that run's build, found with full_checks
+    project.execute(f"delete from {TABLE} where event_id = 'e1' and processed_at = ?", [newest(project)])
+    assert project.dbt(*KEY_TEST).success
+    project.execute(f"insert into {TABLE} select * from {TABLE} where event_id = 'e1'")
+    assert project.dbt(*KEY_TEST).success
+    assert not project.dbt(*KEY_TEST, vars={"full_checks": True}, expect_ok=False).success
