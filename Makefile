@@ -44,7 +44,7 @@ lint: $(VENV)/.installed
 # PYTEST_ARGS adds options, e.g. PYTEST_ARGS="-n 0" runs serially.
 PYTEST_ARGS ?=
 test: $(VENV)/.installed lint
-	$(PY) -m pytest -q -n 2 --dist loadfile --durations=15 $(PYTEST_ARGS) tests_py
+	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=15 $(PYTEST_ARGS) tests_py
 
 $(VENV)/.spark-installed: requirements-spark.txt $(VENV)/.installed
 	@command -v java >/dev/null || { echo "test-spark needs a Java runtime (17 is tested)"; exit 1; }

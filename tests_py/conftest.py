@@ -198,6 +198,21 @@ def failure_messages(result) -> str:
     return "\n".join(parts)
 
 
+# Test files, longest first, by their summed time in a CI-style run (2026-12-01, --durations=0).
+# pytest-xdist's loadfile hands files out in collection order (make test turns off its own
+# reorder, which puts files with few tests, such as the property test, last), so the two workers
+# finish close together instead of one running a long file alone at the end.
+LONGEST_FIRST = ["test_operations.py", "test_incremental_property.py", "test_consumer_outputs.py",
+                 "test_scoring_features.py", "test_loader_edges.py", "test_bpic2012.py", "test_source_adapters.py",
+                 "test_behavior_sums.py", "test_outcomes.py", "test_seed_validation.py", "test_demo_invariants.py",
+                 "test_dashboard_apptest.py", "test_crm_sync.py", "test_exposure.py"]
+
+
+def pytest_collection_modifyitems(items) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file keeps its order
+
+
 @pytest.fixture
 def project(tmp_path) -> Project:
     return Project(tmp_path / "project")
