@@ -1,6 +1,8 @@
-"""The `unique_recent` key test (tests/generic/unique_recent.sql) on stg_raw__interactions: an
-incremental build checks the keys its newest run wrote against every row; rows of earlier runs
-were checked by their own builds, and `full_checks` checks every row again."""
+"""The project's own key tests on stg_raw__interactions. `unique_recent`
+(tests/generic/unique_recent.sql): an incremental build checks the keys its newest run wrote
+against every row; rows of earlier runs were checked by their own builds, and `full_checks` checks
+every row again. `not_null_columns` (tests/generic/not_null_columns.sql): one test per model
+finds a NULL in any of its columns."""
 from __future__ import annotations
 
 import scenario
@@ -44,3 +46,25 @@ def test_unique_recent_checks_the_newest_rows_against_all_rows(tmp_path):
     project.execute(f"insert into {TABLE} select * from {TABLE} where event_id = 'e1'")
     assert project.dbt(*KEY_TEST).success
     assert not project.dbt(*KEY_TEST, vars={"full_checks": True}, expect_ok=False).success
+
+
+def test_not_null_columns_finds_a_null_in_each_listed_column_only(tmp_path):
+    project = Project(tmp_path / "project")
+    project.write_seeds(**SEEDS)
+    project.load_raw("2026-06-01 00:00:00", contacts=[scenario.contact("c1")],
+                     interactions=[scenario.ev("e1", "c1", "page_view", "2026-05-01 00:00:00", channel="web")])
+    project.build()
+    nulls_test = ["test", "--select", "stg_raw__interactions,test_name:not_null_columns"]
+    assert project.dbt(*nulls_test).success
+    # the model lists event_id, event_type and occurred_at: a NULL in any one of them fails it
+    for column in ("event_id", "event_type", "occurred_at"):
+        project.execute(f"create or replace table main.kept as select * from {TABLE}")
+        project.execute(f"update {TABLE} set {column} = null")
+        failed = project.dbt(*nulls_test, expect_ok=False)
+        assert not failed.success, column
+        assert "not_null_columns_stg_raw__interactions" in describe_failures(failed)
+        project.execute(f"delete from {TABLE}")
+        project.execute(f"insert into {TABLE} select * from main.kept")
+    # a column it does not list may be NULL
+    project.execute(f"update {TABLE} set channel = null")
+    assert project.dbt(*nulls_test).success
