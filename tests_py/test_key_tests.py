@@ -57,8 +57,8 @@ def test_not_null_columns_finds_a_null_in_each_listed_column_only(tmp_path):
     nulls_test = ["test", "--select", "stg_raw__interactions,test_name:not_null_columns"]
     assert project.dbt(*nulls_test).success
     # the model lists event_id, event_type and occurred_at: a NULL in any one of them fails it
+    project.execute(f"create table main.kept as select * from {TABLE}")
     for column in ("event_id", "event_type", "occurred_at"):
-        project.execute(f"create or replace table main.kept as select * from {TABLE}")
         project.execute(f"update {TABLE} set {column} = null")
         failed = project.dbt(*nulls_test, expect_ok=False)
         assert not failed.success, column
