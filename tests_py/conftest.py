@@ -2,11 +2,14 @@
 loader, dbt driven in-process with dbtRunner, results read back with DuckDB."""
 from __future__ import annotations
 
+import atexit
 import csv
+import hashlib
 import json
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -78,6 +81,48 @@ def _text(value) -> str:
     return str(value)
 
 
+class ParseCache:
+    """dbt parses the whole project again whenever --vars change, and a fresh copy has nothing to
+    parse from: about 7 s of each test build. This keeps each worker's partial-parse files, keyed by
+    the project's files (seeds aside) and the vars, and puts the matching one in a project's target
+    before dbt runs. dbt's partial parsing then re-reads only what differs: the seeds a test wrote."""
+
+    directory: Path | None = None
+    PARSED = ("models", "macros", "tests", "analyses", "dbt_project.yml", "profiles.yml")
+
+    @classmethod
+    def key(cls, root: Path, all_vars: dict) -> str:
+        digest = hashlib.sha256(json.dumps(all_vars, sort_keys=True).encode())
+        for name in cls.PARSED:
+            top = root / name
+            for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
+                if path.is_file():
+                    digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
+
+    @classmethod
+    def cached(cls, key: str) -> Path:
+        if cls.directory is None:  # outside tests_py (the Spark tests): a directory of its own
+            cls.directory = Path(tempfile.mkdtemp(prefix="lead-scoring-parse-"))
+            atexit.register(shutil.rmtree, cls.directory, True)
+        return cls.directory / f"{key}.msgpack"
+
+    @classmethod
+    def prime(cls, target: Path, key: str) -> None:
+        cached = cls.cached(key)
+        if cached.exists():
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, target / "partial_parse.msgpack")
+
+    @classmethod
+    def keep(cls, target: Path, key: str) -> None:
+        parsed = target / "partial_parse.msgpack"
+        if parsed.exists():
+            partial = cls.cached(key).with_suffix(".part")
+            shutil.copyfile(parsed, partial)
+            os.replace(partial, cls.cached(key))
+
+
 class Project:
     """A private copy of the dbt project with its own DuckDB file."""
 
@@ -122,20 +167,40 @@ class Project:
         all_vars = dict(vars or {})
         if as_of is not None:
             all_vars["as_of"] = as_of
-        os.environ["LEAD_SCORING_DB"] = self.db
         cli = [*args, "--project-dir", str(self.root), "--profiles-dir", str(self.root),
                "--target-path", str(self.root / "target"), "--log-path", str(self.root / "logs"),
                "--quiet", "--vars", json.dumps(all_vars)]
+        parse_key = ParseCache.key(self.root, all_vars)
+        ParseCache.prime(self.root / "target", parse_key)
+        # The database path is part of what dbt's parse depends on (the profile), so dbt runs in
+        # the project's directory with the same relative path in every copy.
+        os.environ["LEAD_SCORING_DB"] = os.path.relpath(self.db, self.root)
+        cwd = os.getcwd()
+        os.chdir(self.root)
         try:
             result = dbtRunner().invoke(cli)
         finally:
+            os.chdir(cwd)
+            os.environ["LEAD_SCORING_DB"] = self.db
             release_duckdb()
+        ParseCache.keep(self.root / "target", parse_key)
         if expect_ok and not result.success:
             raise AssertionError(f"dbt {' '.join(args)} failed: {describe_failures(result)}")
         return result
 
     def build(self, **kwargs):
         return self.dbt("build", **kwargs)
+
+    def command_env(self, all_vars: dict) -> dict[str, str]:
+        """The environment of a `lead-scoring build` subprocess run with cwd=self.root and these
+        vars, the parse cache primed as for in-process builds (keep_parse after a success)."""
+        ParseCache.prime(self.root / "target", ParseCache.key(self.root, all_vars))
+        env = {**os.environ, "LEAD_SCORING_DB": os.path.relpath(self.db, self.root)}
+        env.pop("LEAD_SCORING_READ_DB", None)
+        return env
+
+    def keep_parse(self, all_vars: dict) -> None:
+        ParseCache.keep(self.root / "target", ParseCache.key(self.root, all_vars))
 
     def execute(self, sql: str, params: list | None = None) -> None:
         with duckdb.connect(self.db) as con:
@@ -211,6 +276,12 @@ LONGEST_FIRST = ["test_operations.py", "test_incremental_property.py", "test_con
 def pytest_collection_modifyitems(items) -> None:
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file keeps its order
+
+
+@pytest.fixture(scope="session", autouse=True)
+def parse_cache(tmp_path_factory) -> None:
+    """The worker's parse cache lives in its pytest temp directory, removed like the others."""
+    ParseCache.directory = tmp_path_factory.mktemp("parse_cache")
 
 
 @pytest.fixture

@@ -113,3 +113,32 @@ def test_matches_rebuilt_alone_are_not_added_twice(tmp_path):
     project.build(as_of=FIRST)
     assert engagement(project) == before
     assert before["c_leave"] == round(decayed(2, 25) + decayed(2, 2), 6)
+
+
+def test_a_redelivered_event_moved_in_time_is_numbered_once(tmp_path):
+    """Occurrence numbers after an event arrives again with a new time: the sequenced scope is
+    numbered again from its other stored events and the event's new version, not its old one too.
+    Batch 1: views e_a (06-01) and e_b (06-05): e_a is the first view (10), e_b a repeat (1).
+    Batch 2 moves e_a to 06-10: e_b is now the first view (10) and e_a the repeat (1): still 11,
+    from the two events once each."""
+    project = Project(tmp_path / "project")
+    project.write_seeds(
+        scoring_models=[scenario.model("m")],
+        behavior_rules=[scenario.beh("m", "first_view", "page_view", 10, occ_from=1, occ_to=1),
+                        scenario.beh("m", "repeat_view", "page_view", 1, occ_from=2)],
+        score_bands=[scenario.band("m", "all", 0)])
+    project.load_raw("2026-07-09 00:00:00", contacts=[scenario.contact("c_seq")], interactions=[
+        scenario.ev("e_a", "c_seq", "page_view", "2026-06-01 00:00:00"),
+        scenario.ev("e_b", "c_seq", "page_view", "2026-06-05 00:00:00")])
+    project.build(as_of=FIRST)
+    numbered = ("select event_id, occurrence_number from intermediate.int_condition_events "
+                "where not is_removed and event_id is not null order by occurrence_number")
+    assert project.query(numbered) == [("e_a", 1), ("e_b", 2)]
+
+    project.load_raw("2026-07-10 00:00:00", interactions=[
+        scenario.ev("e_a", "c_seq", "page_view", "2026-06-10 00:00:00")])
+    project.build(as_of=SECOND)
+    assert project.query(numbered) == [("e_b", 1), ("e_a", 2)]
+    assert engagement(project) == {"c_seq": 11.0}
+    assert project.query("select rule_id, points, event_count from marts.fct_lead_score_contributions "
+                         "where model_id = 'm' order by rule_id") == [("first_view", 10.0, 1), ("repeat_view", 1.0, 1)]

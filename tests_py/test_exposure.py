@@ -141,11 +141,14 @@ SEEDS = {
 
 
 def run_build(project: Project, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LEAD_SCORING_DB": project.db}
-    env.pop("LEAD_SCORING_READ_DB", None)
-    return subprocess.run([sys.executable, "-m", "lead_scoring", "--project-dir", str(project.root), "build", "--quiet", *args,
-                           "--vars", json.dumps({"as_of": "2026-06-30 00:00:00"})],
-                          env=env, capture_output=True, text=True, timeout=600)
+    all_vars = {"as_of": "2026-06-30 00:00:00"}
+    proc = subprocess.run([sys.executable, "-m", "lead_scoring", "--project-dir", str(project.root), "build", "--quiet",
+                           *args, "--vars", json.dumps(all_vars)],
+                          env=project.command_env(all_vars), cwd=project.root, capture_output=True, text=True,
+                          timeout=600)
+    if proc.returncode == 0:
+        project.keep_parse(all_vars)
+    return proc
 
 
 def test_quiet_build_still_warns_and_a_failed_rules_build_keeps_scores(tmp_path):

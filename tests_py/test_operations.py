@@ -28,12 +28,11 @@ def demo_data(tmp_path_factory):
 
 
 def start_build(project: Project, as_of: str, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "LEAD_SCORING_DB": project.db}
-    env.pop("LEAD_SCORING_READ_DB", None)
     return subprocess.Popen(
         [sys.executable, "-m", "lead_scoring", "--project-dir", str(project.root), "build", "--quiet", *args, "--vars",
          json.dumps({"as_of": as_of})],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        env=project.command_env({"as_of": as_of}), cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
 
 
 def read_copy(project: Project) -> str:
@@ -125,6 +124,7 @@ def run_build(project: Project, as_of: str, *args: str) -> str:
     proc = start_build(project, as_of, *args)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
+    project.keep_parse({"as_of": as_of})
     return out
 
 

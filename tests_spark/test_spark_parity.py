@@ -23,6 +23,9 @@ sys.path.insert(0, str(REPO / "tests_py"))
 sys.path.insert(0, str(REPO / "scripts"))
 os.environ["TZ"] = "UTC"  # pyspark returns timestamps in the Python process's time zone
 time.tzset()
+# The fixtures are a few hundred rows: one shuffle partition instead of the profile's 4 took a
+# Spark build from 278 s to 223 s (2026-12-01, one run each). Set it to check other partitionings.
+os.environ.setdefault("LEAD_SCORING_SPARK_SHUFFLE_PARTITIONS", "1")
 
 import scenario  # noqa: E402
 from conftest import MARTS, WALL_CLOCK, Project  # noqa: E402
