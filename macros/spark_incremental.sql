@@ -15,6 +15,8 @@
     increment names are replaced (delete+insert), and rows flagged is_tombstone only name a
     scope that is now empty (replace_scope). Spark cannot overwrite a parquet table it reads,
     so the new state is staged in <table>__dbt_next first, then copied over the target.
+    The increment (dbt's temporary view) is written once to <table>__dbt_increment: the staging
+    query reads it twice, and Spark would otherwise plan and run the model's query twice.
     Models without a unique_key keep dbt-spark's behaviour. -#}
 {% macro get_insert_overwrite_sql(source_relation, target_relation, existing_relation) -%}
     {%- set keys = config.get('unique_key') -%}
@@ -25,22 +27,30 @@
     {%- set dest_columns = adapter.get_columns_in_relation(target_relation) -%}
     {%- set cols = dest_columns | map(attribute='quoted') | join(', ') -%}
     {%- set source_columns = adapter.get_columns_in_relation(source_relation) | map(attribute='name') | list -%}
-    {%- set staged = target_relation.incorporate(path={'identifier': target_relation.identifier ~ '__dbt_next'}) -%}
+    {%- set name = target_relation.identifier -%}
+    {%- set increment = target_relation.incorporate(path={'identifier': name ~ '__dbt_increment'}) -%}
+    {%- set staged = target_relation.incorporate(path={'identifier': name ~ '__dbt_next'}) -%}
+    {%- do run_query('drop table if exists ' ~ increment) -%}
     {%- do run_query('drop table if exists ' ~ staged) -%}
+    {%- call statement('stage_increment') -%}
+        create table {{ increment }} using parquet as
+        select * from {{ source_relation }}
+    {%- endcall -%}
     {%- call statement('stage_next_state') -%}
         create table {{ staged }} using parquet as
         select {{ cols }} from {{ target_relation }} as kept
         where not exists (
-            select 1 from {{ source_relation }} as scope_rows
+            select 1 from {{ increment }} as scope_rows
             where
                 {%- for key in keys %}
                 scope_rows.{{ key }} = kept.{{ key }}{{ ' and' if not loop.last }}
                 {%- endfor %}
         )
         union all
-        select {{ cols }} from {{ source_relation }}
+        select {{ cols }} from {{ increment }}
         {%- if 'is_tombstone' in source_columns %} where not is_tombstone{% endif %}
     {%- endcall -%}
+    {%- do run_query('drop table ' ~ increment) -%}
     insert overwrite table {{ target_relation }}
     select {{ cols }} from {{ staged }}
 {%- endmacro %}
