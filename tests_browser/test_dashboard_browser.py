@@ -228,14 +228,17 @@ def test_every_page_shows_the_marts_and_stays_on_the_machine(demo, page, tmp_pat
             expected = marts(read, "select count(*) from marts.fct_lead_scores where model_id = ? and is_sales_ready",
                              [model])[0][0]
             assert number(metric(page, "Sales-ready leads", i)) == expected
+        expected_bands = dict(((m, b), n) for m, b, n in marts(read, """
+            select b.model_id, b.band, count(s.contact_id) from rules.score_bands b
+            left join marts.fct_lead_scores s using (model_id, band) group by all"""))
         rows = page.locator('[data-testid="stTable"] tbody tr')
+        # the table can arrive after the metrics; count() alone does not wait for it (a CI run
+        # on a loaded machine read no rows)
+        expect(rows).to_have_count(len(expected_bands), timeout=WAIT_MS)
         shown = {}
         for r in range(rows.count()):
             cells = [c.strip() for c in rows.nth(r).locator("th, td").all_inner_texts()]
             shown[(cells[0], cells[1])] = int(cells[-1].replace(",", ""))
-        expected_bands = dict(((m, b), n) for m, b, n in marts(read, """
-            select b.model_id, b.band, count(s.contact_id) from rules.score_bands b
-            left join marts.fct_lead_scores s using (model_id, band) group by all"""))
         assert shown == expected_bands
         screenshot(page, "overview")
 
