@@ -28,6 +28,17 @@ def demo_data(tmp_path_factory):
     return data
 
 
+@pytest.fixture(scope="module")
+def after_batch_1(tmp_path_factory, demo_data) -> Project:
+    """Batch 1 loaded and built at AS_OF_1, the start of most tests here: built once, and each test
+    works on a clone. A clone skips a rerun like the original (the fingerprint holds the database's
+    relative path) but never gets a seed-only build (the published database state is the file's)."""
+    project = Project(tmp_path_factory.mktemp("batch1") / "p")
+    load_directory(project.db, demo_data / "batch_1", "2026-06-01 00:00:00")
+    run_build(project, AS_OF_1)
+    return project
+
+
 def start_build(project: Project, as_of: str, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "lead_scoring", "--project-dir", str(project.root), "build", "--quiet", *args, "--vars",
@@ -51,11 +62,8 @@ def wait_for_lock(project: Project, proc: subprocess.Popen, timeout: float = 60)
     raise AssertionError("the build never took its lock")
 
 
-def test_one_build_at_a_time_and_readers_never_blocked(tmp_path, demo_data):
-    project = Project(tmp_path / "p")
-    load_directory(project.db, demo_data / "batch_1", "2026-06-01 00:00:00")
-    first = start_build(project, AS_OF_1)
-    assert first.wait(timeout=300) == 0, first.communicate()
+def test_one_build_at_a_time_and_readers_never_blocked(tmp_path, demo_data, after_batch_1):
+    project = after_batch_1.clone(tmp_path / "p")
     load_directory(project.db, demo_data / "batch_2", "2026-07-01 00:00:00")
 
     running = start_build(project, AS_OF_2)
@@ -80,10 +88,8 @@ def test_one_build_at_a_time_and_readers_never_blocked(tmp_path, demo_data):
     assert project.query("select count(*) from marts.fct_lead_scores")[0] == published
 
 
-def test_failed_build_leaves_read_copy_untouched(tmp_path, demo_data):
-    project = Project(tmp_path / "p")
-    load_directory(project.db, demo_data / "batch_1", "2026-06-01 00:00:00")
-    assert start_build(project, AS_OF_1).wait(timeout=300) == 0
+def test_failed_build_leaves_read_copy_untouched(tmp_path, after_batch_1):
+    project = after_batch_1.clone(tmp_path / "p")
     before = os.stat(read_copy(project)).st_mtime_ns
     rules = project.root / "seeds" / "behavior_rules.csv"
     rules.write_text(rules.read_text().replace(",email_open,,,,1,", ",email_open,,equal,,1,"))
@@ -94,15 +100,13 @@ def test_failed_build_leaves_read_copy_untouched(tmp_path, demo_data):
 
 
 @pytest.fixture(scope="module")
-def before_batch_2(tmp_path_factory, demo_data):
+def before_batch_2(tmp_path_factory, demo_data, after_batch_1):
     """Batch 1 built, batch 2 loaded, and the marts an uninterrupted build of it gives."""
     root = tmp_path_factory.mktemp("kill")
-    project = Project(root / "base")
-    load_directory(project.db, demo_data / "batch_1", "2026-06-01 00:00:00")
-    assert start_build(project, AS_OF_1).wait(timeout=300) == 0
+    project = after_batch_1.clone(root / "base")
     load_directory(project.db, demo_data / "batch_2", "2026-07-01 00:00:00")
     reference = project.clone(root / "reference")
-    assert start_build(reference, AS_OF_2).wait(timeout=300) == 0
+    run_build(reference, AS_OF_2)  # keeps its parse for the victims' builds
     return project, reference.mart_snapshot()
 
 
@@ -149,10 +153,8 @@ def published_at(project: Project):
         return con.execute("select published_at from marts._publication").fetchone()[0]
 
 
-def test_rerun_with_nothing_new_is_skipped(tmp_path, demo_data):
-    project = Project(tmp_path / "p")
-    load_directory(project.db, demo_data / "batch_1", "2026-06-01 00:00:00")
-    run_build(project, AS_OF_1)
+def test_rerun_with_nothing_new_is_skipped(tmp_path, demo_data, after_batch_1):
+    project = after_batch_1.clone(tmp_path / "p")
     first = published_at(project)
 
     assert "nothing new" in run_build(project, AS_OF_1)
@@ -200,10 +202,9 @@ def edit_points(project: Project, old: str = ",email_open,,,,1,", new: str = ",e
     rules.write_text(rules.read_text().replace(old, new))
 
 
-def test_rule_edit_builds_its_descendants_only_and_publishes_what_a_full_build_would(tmp_path, demo_data):
-    project = Project(tmp_path / "p")
-    load_directory(project.db, demo_data / "batch_1", "2026-06-01 00:00:00")
-    run_build(project, AS_OF_1)
+def test_rule_edit_builds_its_descendants_only_and_publishes_what_a_full_build_would(tmp_path, demo_data,
+                                                                                   after_batch_1):
+    project = after_batch_1.clone(tmp_path / "p")
     load_directory(project.db, demo_data / "batch_2", "2026-07-01 00:00:00")
     run_build(project, AS_OF_2)  # two scoring times: history, band changes and the CRM table have state
     before = published_tables(project)
@@ -225,6 +226,7 @@ def test_rule_edit_builds_its_descendants_only_and_publishes_what_a_full_build_w
 
 
 def test_invalid_rule_edit_fails_before_publishing_and_other_changes_build_everything(tmp_path, demo_data):
+    # its own build, not a clone: the seed-only builds below need the database file it published
     project = Project(tmp_path / "p")
     load_directory(project.db, demo_data / "batch_1", "2026-06-01 00:00:00")
     run_build(project, AS_OF_1)

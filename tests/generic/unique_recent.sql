@@ -39,16 +39,17 @@ select
     checked.{{ column }},
     {%- endfor %}
     count(*) as occurrences
-from {{ model }} as checked
+from (
+    -- filtered before the join, so the predicate may name key columns
+    select * from {{ model }}
+    {%- if row_filter %} where ({{ row_filter }}){% endif %}
+) as checked
 {%- if scoped %}
 inner join recent_keys
     on
     {%- for column in columns %}
         checked.{{ column }} = recent_keys.{{ column }}{{ ' and' if not loop.last }}
     {%- endfor %}
-{%- endif %}
-{%- if row_filter %}
-where ({{ row_filter }})
 {%- endif %}
 group by {% for column in columns %}checked.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
 having count(*) > 1

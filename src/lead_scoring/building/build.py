@@ -30,7 +30,8 @@ import click
 import duckdb
 
 from lead_scoring import config
-from lead_scoring.building.lock import BUSY_EXIT, BuildLock, acquire  # noqa: F401 (BuildLock: old name)
+from lead_scoring.building.lock import (  # noqa: F401 (BuildLock: old name)
+    BUSY_EXIT, BuildLock, acquire, dbt_database_path)
 from lead_scoring.building.publish import (  # noqa: F401 (the old scripts/build.py names)
     PRIVATE_MODE, PUBLISHED_SCHEMAS, copy_access, current_umask, publish, published_fingerprint, published_state,
     release_dbt_duckdb, remove_stale_copies)
@@ -67,8 +68,9 @@ def fingerprint_parts(db: Path, argv: list[str]) -> dict[str, str] | None:
 
     parts: dict[str, str] = {}
     code = hashlib.sha256()
-    code.update(repr((str(db), argv, dbt.version.__version__, duckdb.__version__, config.dbt_target_args(),
-                      RAW_SCHEMA, MARTS_SCHEMA)).encode())
+    # the database path as dbt gets it: a copy of the project directory is the same build
+    code.update(repr((dbt_database_path(db), argv, dbt.version.__version__, duckdb.__version__,
+                      config.dbt_target_args(), RAW_SCHEMA, MARTS_SCHEMA)).encode())
     project = config.project_dir()
     for part in PROJECT_INPUTS:
         root = project / part

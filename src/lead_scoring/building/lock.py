@@ -43,9 +43,19 @@ class BuildLock:
         self.handle.close()
 
 
+def dbt_database_path(db: Path) -> str:
+    """db as dbt's profile gets it: relative to the working directory when below it. The profile's
+    path is part of what dbt's partial parse depends on, so a copy of a project directory (with
+    its database) keeps the parse instead of parsing everything again."""
+    try:
+        return str(db.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(db)
+
+
 def acquire(db: Path) -> BuildLock | None:
     """dbt pointed at db and the build lock held; None (the reason on stderr) when another build has it."""
-    os.environ["LEAD_SCORING_DB"] = str(db)
+    os.environ["LEAD_SCORING_DB"] = dbt_database_path(db)
     os.environ.setdefault("DBT_PROFILES_DIR", str(project_dir()))
     try:
         return BuildLock(db).__enter__()
