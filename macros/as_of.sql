@@ -1,6 +1,13 @@
-{#- The scoring time: var('as_of') (ISO timestamp, UTC) or the run's start time. -#}
+{#- The scoring time: var('as_of') (ISO timestamp, UTC), else the environment variable
+    LEAD_SCORING_AS_OF, else the run's start time. The variable is read at run time only: a new
+    value does not make dbt parse the project again, as any change of --vars does (~10 s). -#}
 {% macro as_of_text() -%}
     {%- set raw = lead_scoring.setting('as_of') -%}
+    {%- set given_by = "var('as_of')" -%}
+    {%- if (raw is none or (raw | string | trim) == '') and execute -%}
+        {%- set raw = env_var('LEAD_SCORING_AS_OF', '') -%}
+        {%- set given_by = 'LEAD_SCORING_AS_OF' -%}
+    {%- endif -%}
     {%- if raw is none or (raw | string | trim) == '' -%}
         {{- return(lead_scoring.timestamp_text(run_started_at)) -}}
     {%- endif -%}
@@ -8,7 +15,7 @@
     {%- set iso = '^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?$' -%}
     {%- if not modules.re.match(iso, text) -%}
         {{- exceptions.raise_compiler_error(
-            "var('as_of') must be an ISO timestamp such as '2026-06-30 00:00:00', got '" ~ raw ~ "'") -}}
+            given_by ~ " must be an ISO timestamp such as '2026-06-30 00:00:00', got '" ~ raw ~ "'") -}}
     {%- endif -%}
     {{- return(text) -}}
 {%- endmacro %}

@@ -82,11 +82,12 @@ def _text(value) -> str:
 
 
 class ParseCache:
-    """dbt parses the whole project again whenever --vars change, and a fresh copy has nothing to
-    parse from: 7.8-14.6 s before a test build's first node, against 0.8-1.7 s from a partial parse
-    (docs/testing.md). This keeps each worker's partial-parse files, keyed by
-    the project's files (seeds aside) and the vars, and puts the matching one in a project's target
-    before dbt runs. dbt's partial parsing then re-reads only what differs: the seeds a test wrote."""
+    """dbt parses the whole project again whenever --vars change (Project.dbt passes as_of in the
+    environment instead), and a fresh copy has nothing to parse from: 7.8-14.6 s before a test
+    build's first node, against 0.8-1.7 s from a partial parse (docs/testing.md). This keeps each
+    worker's partial-parse files, keyed by the project's files (seeds aside) and the vars, and puts
+    the matching one in a project's target before dbt runs. dbt's partial parsing then re-reads
+    only what differs: the seeds a test wrote."""
 
     directory: Path | None = None
     PARSED = ("models", "macros", "tests", "analyses", "dbt_project.yml", "profiles.yml")
@@ -166,16 +167,22 @@ class Project:
     # --- dbt ----------------------------------------------------------------------------
     def dbt(self, *args: str, as_of: str | None = AS_OF, vars: dict | None = None, expect_ok: bool = True):
         all_vars = dict(vars or {})
-        if as_of is not None:
-            all_vars["as_of"] = as_of
         cli = [*args, "--project-dir", str(self.root), "--profiles-dir", str(self.root),
                "--target-path", str(self.root / "target"), "--log-path", str(self.root / "logs"),
                "--quiet", "--vars", json.dumps(all_vars)]
+        if args[0] != "docs":
+            # no manifest.json / run_results.json (the tests read results in-process): writing
+            # the manifest took about 1 s of a 12 s test build (cProfile, 2026-12-02)
+            cli.append("--no-write-json")
         parse_key = ParseCache.key(self.root, all_vars)
         ParseCache.prime(self.root / "target", parse_key)
         # The database path is part of what dbt's parse depends on (the profile), so dbt runs in
-        # the project's directory with the same relative path in every copy.
+        # the project's directory with the same relative path in every copy. as_of goes in
+        # LEAD_SCORING_AS_OF, not --vars: a new --vars value makes dbt parse everything again.
         os.environ["LEAD_SCORING_DB"] = os.path.relpath(self.db, self.root)
+        os.environ.pop("LEAD_SCORING_AS_OF", None)
+        if as_of is not None:
+            os.environ["LEAD_SCORING_AS_OF"] = as_of
         cwd = os.getcwd()
         os.chdir(self.root)
         try:
@@ -183,6 +190,7 @@ class Project:
         finally:
             os.chdir(cwd)
             os.environ["LEAD_SCORING_DB"] = self.db
+            os.environ.pop("LEAD_SCORING_AS_OF", None)
             release_duckdb()
         ParseCache.keep(self.root / "target", parse_key)
         if expect_ok and not result.success:

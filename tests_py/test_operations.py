@@ -286,12 +286,22 @@ def test_build_that_spills_to_disk_completes(tmp_path, monkeypatch):
     assert project.query("select count(*) from marts.fct_lead_scores")[0][0] > 0
 
 
-def test_only_a_pinned_as_of_can_skip():
-    from lead_scoring.building.build import fixed_as_of
+def test_only_a_pinned_as_of_can_skip(monkeypatch, tmp_path):
+    from lead_scoring.building.build import build_fingerprint, fixed_as_of
 
+    monkeypatch.delenv("LEAD_SCORING_AS_OF", raising=False)
     assert fixed_as_of(["--vars", '{as_of: "2026-06-30 00:00:00"}'])
     assert fixed_as_of(["--quiet", '--vars={"as_of": "2026-06-30"}'])
     assert not fixed_as_of([])  # scores "now": a later build is a later scoring time
     assert not fixed_as_of(["--vars", "{as_of: null}"])
     assert not fixed_as_of(["--vars", "{crm_model_id: b2b_general}"])
     assert not fixed_as_of(["--vars", "{as_of: ["])
+    # without as_of in --vars, LEAD_SCORING_AS_OF pins it, and is part of what a build reads
+    monkeypatch.setenv("LEAD_SCORING_AS_OF", "2026-06-30 00:00:00")
+    assert fixed_as_of([]) and fixed_as_of(["--vars", "{crm_model_id: b2b_general}"])
+    db = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(db)).close()
+    first = build_fingerprint(db, [])
+    assert first is not None and build_fingerprint(db, []) == first
+    monkeypatch.setenv("LEAD_SCORING_AS_OF", "2026-07-01 00:00:00")
+    assert build_fingerprint(db, []) != first

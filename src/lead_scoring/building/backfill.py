@@ -10,8 +10,10 @@ copy. Holds the build lock throughout, so no other build interleaves.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import click
@@ -65,6 +67,21 @@ def backfill(start: datetime, end: datetime, step: timedelta, final_as_of: str |
     sys.exit(run_backfill(start, end, step, final_as_of, no_final_build))
 
 
+@contextmanager
+def scoring_time(moment: datetime):
+    """as_of for the dbt runs inside, in the environment: a new --vars value at every step would
+    make dbt parse the whole project again (about 10 s) before each one."""
+    before = os.environ.get(build.AS_OF_ENV)
+    os.environ[build.AS_OF_ENV] = str(moment)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(build.AS_OF_ENV, None)
+        else:
+            os.environ[build.AS_OF_ENV] = before
+
+
 def run_backfill(start: datetime, end: datetime, step: timedelta, final_as_of: str | None,
                  no_final_build: bool) -> int:
     db = config.database_path()
@@ -78,14 +95,17 @@ def run_backfill(start: datetime, end: datetime, step: timedelta, final_as_of: s
             return result.success
 
         # The history table must exist before it can be reset.
-        if not dbt("build", "--select", "+fct_lead_score_changes", "--vars", json.dumps({"as_of": str(start)})):
-            print("backfill: the first build failed", file=sys.stderr)
-            return 1
+        with scoring_time(start):
+            if not dbt("build", "--select", "+fct_lead_score_changes"):
+                print("backfill: the first build failed", file=sys.stderr)
+                return 1
         if not dbt("run-operation", "reset_score_history", "--args", json.dumps({"since": str(start)})):
             return 1
         moment, steps = start, 0
         while moment <= end:
-            if not dbt("run", "--select", "+fct_lead_score_changes", "--vars", json.dumps({"as_of": str(moment)})):
+            with scoring_time(moment):
+                scored = dbt("run", "--select", "+fct_lead_score_changes")
+            if not scored:
                 print(f"backfill: scoring at {moment} failed; history is complete up to the step before",
                       file=sys.stderr)
                 return 1

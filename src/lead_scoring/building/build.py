@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -41,10 +42,14 @@ from lead_scoring.progress import progress
 
 # What the published marts are a function of, besides the raw data: hashed for the no-op check.
 PROJECT_INPUTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
+# The scoring time when --vars has no as_of (macros/as_of.sql): read at run time, so a new value
+# does not make dbt parse the project again.
+AS_OF_ENV = "LEAD_SCORING_AS_OF"
 
 
 def fixed_as_of(argv: list[str]) -> bool:
-    """True when the dbt arguments pin var as_of (without it every build scores a new 'now')."""
+    """True when the scoring time is pinned: var as_of in the dbt arguments or, without it,
+    $LEAD_SCORING_AS_OF (without either, every build scores a new 'now')."""
     import yaml
 
     for i, arg in enumerate(argv):
@@ -55,8 +60,10 @@ def fixed_as_of(argv: list[str]) -> bool:
                 values = yaml.safe_load(text) or {}
             except yaml.YAMLError:
                 return False
-            return isinstance(values, dict) and str(values.get("as_of") or "").strip() != ""
-    return False
+            if isinstance(values, dict) and str(values.get("as_of") or "").strip() != "":
+                return True
+            break
+    return os.environ.get(AS_OF_ENV, "").strip() != ""
 
 
 def fingerprint_parts(db: Path, argv: list[str]) -> dict[str, str] | None:
@@ -69,8 +76,8 @@ def fingerprint_parts(db: Path, argv: list[str]) -> dict[str, str] | None:
     parts: dict[str, str] = {}
     code = hashlib.sha256()
     # the database path as dbt gets it: a copy of the project directory is the same build
-    code.update(repr((dbt_database_path(db), argv, dbt.version.__version__, duckdb.__version__,
-                      config.dbt_target_args(), RAW_SCHEMA, MARTS_SCHEMA)).encode())
+    code.update(repr((dbt_database_path(db), argv, os.environ.get(AS_OF_ENV, ""), dbt.version.__version__,
+                      duckdb.__version__, config.dbt_target_args(), RAW_SCHEMA, MARTS_SCHEMA)).encode())
     project = config.project_dir()
     for part in PROJECT_INPUTS:
         root = project / part

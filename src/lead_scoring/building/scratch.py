@@ -117,11 +117,13 @@ class ScratchBuild:
               extra_vars: dict | None = None) -> None:
         """Build with these rule seeds at as_of (and extra_vars); raises with dbt's output on failure."""
         write_seeds(self.project / "seeds", seeds)
-        env = {**os.environ, "LEAD_SCORING_DB": str(self.db), "DBT_PROFILES_DIR": str(self.project)}
+        # as_of in the environment: a new --vars value would make dbt parse the project again
+        env = {**os.environ, "LEAD_SCORING_DB": str(self.db), "DBT_PROFILES_DIR": str(self.project),
+               "LEAD_SCORING_AS_OF": as_of}
         if self.threads:
             env["LEAD_SCORING_THREADS"] = str(self.threads)
         cmd = [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(self.project),
-               "--quiet", "--vars", json.dumps({**(extra_vars or {}), "as_of": as_of})]
+               "--quiet", "--vars", json.dumps(extra_vars or {})]
         # cautious: a test runs only when all it reads is selected (reset_event_types_in_use
         # reads stg_raw__interactions, which every selection holds, and a model it may not)
         cmd += ["--select", *(f"+{model}" for model in select or REPORTS), "--indirect-selection", "cautious"]
