@@ -1,6 +1,6 @@
 {#- The scoring time: var('as_of') (ISO timestamp, UTC), else the environment variable
     LEAD_SCORING_AS_OF, else the run's start time. The variable is read at run time only: a new
-    value does not make dbt parse the project again, as any change of --vars does (~10 s). -#}
+    value does not make dbt parse the project again, as any change of --vars does (4-10 s here). -#}
 {% macro as_of_text() -%}
     {%- set raw = lead_scoring.setting('as_of') -%}
     {%- set given_by = "var('as_of')" -%}
