@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from lead_scoring.building.build import AS_OF_ENV
 from lead_scoring.config import RAW_SCHEMA, project_dir
 from lead_scoring.loading.raw_schema import RAW_TABLES
 
@@ -119,7 +120,7 @@ class ScratchBuild:
         write_seeds(self.project / "seeds", seeds)
         # as_of in the environment: a new --vars value would make dbt parse the project again
         env = {**os.environ, "LEAD_SCORING_DB": str(self.db), "DBT_PROFILES_DIR": str(self.project),
-               "LEAD_SCORING_AS_OF": as_of}
+               AS_OF_ENV: as_of}
         if self.threads:
             env["LEAD_SCORING_THREADS"] = str(self.threads)
         cmd = [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(self.project),
