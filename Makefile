@@ -59,11 +59,10 @@ bench: $(VENV)/.installed
 	$(CLI) bench --contacts 20000 --events 400000 --runs 3
 
 # The rule-editing loop on the demo database (run `make demo` first; docs/benchmarks.md): edit one
-# rule's points and rebuild, twice (the seed ends as it was), each timed whole.
+# rule's points and rebuild, timed with `lead-scoring build` per edit and with `lead-scoring watch`.
 .PHONY: bench-edit-loop
 bench-edit-loop: $(VENV)/.installed
-	time benchmarks/edit_loop.sh
-	time benchmarks/edit_loop.sh
+	$(PY) benchmarks/rule_edit_loop.py --runs 4 --rounds 2
 
 # Calibrate points for the demo's b2b_general model from wins after 2026-05-31 (run `make demo` first).
 calibrate-demo: $(VENV)/.installed

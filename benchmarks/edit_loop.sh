@@ -3,6 +3,7 @@
 # Each call toggles eng_pricing_page's points between 10 and 11, so the seed always changes and the
 # build's no-op check never skips; run it on the demo database (`make demo`), an even number of
 # times to leave the seed as it was. Time it as a whole, e.g. `/usr/bin/time -v benchmarks/edit_loop.sh`.
+# `--edit-only` changes the seed and does not build (benchmarks/rule_edit_loop.py times `lead-scoring watch`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # this checkout's project, profile and demo database (a copy of the repo benchmarks itself)
@@ -16,4 +17,5 @@ if grep -q '^b2b_general,eng_pricing_page,page_view,url,contains,/pricing,10,' "
 else
   sed -i 's#^\(b2b_general,eng_pricing_page,page_view,url,contains,/pricing,\)11,#\110,#' "$seed"
 fi
+[ "${1:-}" = --edit-only ] && exit 0
 exec .venv/bin/lead-scoring build --quiet --vars '{as_of: "2026-06-30 00:00:00"}' "$@"

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import duckdb
@@ -305,3 +307,84 @@ def test_only_a_pinned_as_of_can_skip(monkeypatch, tmp_path):
     assert first is not None and build_fingerprint(db, []) == first
     monkeypatch.setenv("LEAD_SCORING_AS_OF", "2026-07-01 00:00:00")
     assert build_fingerprint(db, []) != first
+
+
+class Watched:
+    """`lead-scoring watch` on a project, its output lines read with a deadline."""
+
+    def __init__(self, project: Project, as_of: str):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "lead_scoring", "--project-dir", str(project.root), "watch", "--quiet", "--vars",
+             json.dumps({"as_of": as_of})],
+            env={**project.command_env({"as_of": as_of}), "PYTHONUNBUFFERED": "1"}, cwd=project.root,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(line) for line in self.proc.stdout], daemon=True).start()
+
+    def next_rebuild(self, timeout: float = 300) -> str:
+        """The output up to and including the next rebuild's outcome line."""
+        out, deadline = [], time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=1)
+            except queue.Empty:
+                assert self.proc.poll() is None, "".join(out)
+                continue
+            out.append(line)
+            if line.startswith(("watch: done", "watch: failed")):
+                return "".join(out)
+        raise AssertionError(f"no rebuild within {timeout} s: {''.join(out)}")
+
+
+def test_watch_rebuilds_each_edit_with_the_parsed_project_and_publishes_what_a_full_build_would(
+        tmp_path, after_batch_1):
+    project = after_batch_1.clone(tmp_path / "p")
+    watched = Watched(project, AS_OF_1)
+    try:
+        start = watched.next_rebuild()
+        assert "watch: parsing the project" in start and "nothing new" in start  # the read copy is current
+
+        # a clone's first rebuild builds everything (its database file is not the published one's),
+        # the next is seed-only; both with the project parsed at start
+        edit_points(project, ",email_open,,,,1,", ",email_open,,,,3,")
+        first = watched.next_rebuild()
+        assert "watch: done" in first and PARTIAL not in first and "parsing" not in first
+        edit_points(project, ",email_open,,,,3,", ",email_open,,,,4,")
+        second = watched.next_rebuild()
+        assert "watch: done" in second and PARTIAL in second and "parsing" not in second
+        reference = after_batch_1.clone(tmp_path / "reference")
+        edit_points(reference, ",email_open,,,,1,", ",email_open,,,,4,")
+        run_build(reference, AS_OF_1, "--force")
+        assert published_tables(project) == published_tables(reference)
+        assert published_tables(project)["rules.behavior_rules"] != published_tables(after_batch_1)[
+            "rules.behavior_rules"]
+
+        # an invalid edit: the gate's message, nothing published, and the watch goes on
+        published = os.stat(read_copy(project)).st_mtime_ns
+        edit_points(project, ",email_open,,,,4,", ",email_open,,equal,,4,")
+        failed = watched.next_rebuild()
+        assert "watch: failed" in failed
+        assert "seeds/behavior_rules.csv: rule eng_email_open: operator given without a field" in failed
+        assert os.stat(read_copy(project)).st_mtime_ns == published
+
+        # the fix is seed-only too (the failed build wrote only below the seed) ...
+        edit_points(project, ",email_open,,equal,,4,", ",email_open,,,,5,")
+        fixed = watched.next_rebuild()
+        assert "watch: done" in fixed and PARTIAL in fixed and "parsing" not in fixed
+        # ... and a change to anything but seed contents parses the project again
+        settings = project.root / "dbt_project.yml"
+        settings.write_text(settings.read_text().replace("history_min_score_change: 1", "history_min_score_change: 2"))
+        changed = watched.next_rebuild()
+        assert "watch: parsing the project" in changed and "watch: done" in changed and PARTIAL not in changed
+    finally:
+        watched.proc.send_signal(signal.SIGTERM)  # what a supervisor sends: the watch ends cleanly
+        assert watched.proc.wait(timeout=60) == 0
+
+
+def test_watch_parses_with_the_build_arguments_that_change_what_dbt_parses():
+    from lead_scoring.building.watch import parse_arguments
+
+    assert parse_arguments(["--quiet", "--vars", "{as_of: 2026-06-30}", "--full-refresh", "--target=prod",
+                            "--threads", "4", "-t", "dev", "--profiles-dir", "/p"]) == [
+        "--vars", "{as_of: 2026-06-30}", "--target=prod", "-t", "dev", "--profiles-dir", "/p"]
+    assert parse_arguments(["--vars"]) == ["--vars"]  # check_vars refuses it before dbt starts

@@ -9,6 +9,7 @@ import click
 from lead_scoring.bench import bench
 from lead_scoring.building.backfill import backfill
 from lead_scoring.building.build import build
+from lead_scoring.building.watch import watch
 from lead_scoring.calibration.backtest import backtest
 from lead_scoring.calibration.calibrate import calibrate_command
 from lead_scoring.calibration.x_education_study import x_education_study
@@ -51,6 +52,7 @@ for command in (dashboard, mutate, study, sync):
     main.add_command(command)
 main.add_command(load)
 main.add_command(build)
+main.add_command(watch)
 main.add_command(top)
 main.add_command(export)
 main.add_command(backfill)

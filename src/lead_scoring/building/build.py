@@ -66,11 +66,9 @@ def fixed_as_of(argv: list[str]) -> bool:
     return os.environ.get(AS_OF_ENV, "").strip() != ""
 
 
-def fingerprint_parts(db: Path, argv: list[str]) -> dict[str, str] | None:
-    """What a build reads, hashed by part: "code" (the project's files other than seed CSVs, the
-    arguments, target, schemas and versions), "raw" (the raw tables' columns, row counts and
-    newest loaded_at) and "seed:<path>" for each seed CSV. None when the database cannot be
-    inspected."""
+def project_parts(db: Path, argv: list[str]) -> dict[str, str]:
+    """The project's part of a build's inputs, hashed: "code" (the project's files other than seed
+    CSVs, the arguments, target, schemas and versions) and "seed:<path>" for each seed CSV."""
     import dbt.version
 
     parts: dict[str, str] = {}
@@ -90,6 +88,13 @@ def fingerprint_parts(db: Path, argv: list[str]) -> dict[str, str] | None:
             else:
                 code.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
     parts["code"] = code.hexdigest()
+    return parts
+
+
+def fingerprint_parts(db: Path, argv: list[str]) -> dict[str, str] | None:
+    """What a build reads, hashed by part: project_parts and "raw" (the raw tables' columns, row
+    counts and newest loaded_at). None when the database cannot be inspected."""
+    parts = project_parts(db, argv)
     try:
         con = duckdb.connect(str(db), read_only=True)
     except duckdb.Error:
@@ -217,8 +222,9 @@ def check_vars(argv: list[str]) -> None:
             raise Refused(f"--vars {text!r} is not a mapping; e.g. --vars '{{as_of: \"2026-06-30\"}}'", 2)
 
 
-def invoke_dbt(args: list[str]):
-    """dbt in-process with a progress bar on a terminal: nodes done / total and the running node."""
+def invoke_dbt(args: list[str], manifest=None):
+    """dbt in-process with a progress bar on a terminal: nodes done / total and the running node.
+    A parsed manifest (`lead-scoring watch`) skips dbt's parse."""
     from dbt.cli.main import dbtRunner
 
     with progress("dbt " + args[0]) as bar:
@@ -231,12 +237,13 @@ def invoke_dbt(args: list[str]):
             elif name == "NodeFinished":
                 bar.advance()
 
-        return dbtRunner(callbacks=[on_event]).invoke(
+        return dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(
             [*args, "--project-dir", str(config.project_dir()), *config.dbt_target_args()])
 
 
-def run_build(argv: list[str], force: bool = False) -> int:
-    """dbt build with these arguments under the build lock, then publish; the exit code."""
+def run_build(argv: list[str], force: bool = False, manifest=None) -> int:
+    """dbt build with these arguments under the build lock, then publish; the exit code. `manifest`:
+    the project parsed with these arguments, its files unchanged since but for seed contents."""
     check_vars(argv)
     db = database_path()
     lock = acquire(db)
@@ -262,7 +269,7 @@ def run_build(argv: list[str], force: bool = False) -> int:
         if seeds:
             print(f"build: only {', '.join(seeds)} changed since the published build; building "
                   "those seeds and what depends on them.")
-        result = invoke_dbt(["build", *argv, *selection])
+        result = invoke_dbt(["build", *argv, *selection], manifest)
         release_dbt_duckdb()
         report_warnings(result)
         if not result.success:

@@ -53,10 +53,15 @@ def dbt_database_path(db: Path) -> str:
         return str(db)
 
 
-def acquire(db: Path) -> BuildLock | None:
-    """dbt pointed at db and the build lock held; None (the reason on stderr) when another build has it."""
+def point_dbt_at(db: Path) -> None:
+    """The profile's database is db (as dbt_database_path gives it), the profile this project's."""
     os.environ["LEAD_SCORING_DB"] = dbt_database_path(db)
     os.environ.setdefault("DBT_PROFILES_DIR", str(project_dir()))
+
+
+def acquire(db: Path) -> BuildLock | None:
+    """dbt pointed at db and the build lock held; None (the reason on stderr) when another build has it."""
+    point_dbt_at(db)
     try:
         return BuildLock(db).__enter__()
     except SystemExit as exc:

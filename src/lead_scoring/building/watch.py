@@ -1,0 +1,127 @@
+"""Rebuild and publish whenever a project file changes: the rule-editing loop.
+
+    lead-scoring watch [any dbt build arguments, e.g. --vars '{as_of: "2026-06-30 00:00:00"}']
+
+Each rebuild is `lead-scoring build` with the same arguments: one build at a time, nothing
+published on failure, a seed-only edit builds that seed's descendants (docs/operations.md). What
+the process keeps between rebuilds is dbt, imported, and the project, parsed: while only seed
+contents change (dbt reads a seed's CSV when it loads it, not when it parses), a rebuild skips
+dbt's start-up and parse; any other change to the project's files parses it again.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import click
+
+from lead_scoring import config
+from lead_scoring.building.build import PROJECT_INPUTS, check_vars, fixed_as_of, project_parts, run_build
+from lead_scoring.building.lock import BUSY_EXIT, point_dbt_at
+from lead_scoring.commands import CONTEXT
+
+TICK_MS = 200  # how long the file watcher waits before yielding nothing (see watch_builds)
+# Build options that also change what dbt parses, with their values: `dbt parse` gets these.
+PARSE_OPTIONS = ("--vars", "--target", "-t", "--profile", "--target-path", "--profiles-dir")
+
+
+def parse_arguments(argv: list[str]) -> list[str]:
+    """The part of `dbt build` arguments that `dbt parse` takes."""
+    kept: list[str] = []
+    for i, arg in enumerate(argv):
+        name = arg.split("=", 1)[0]
+        if name in PARSE_OPTIONS:
+            kept += [arg] if "=" in arg else argv[i:i + 2]
+    return kept
+
+
+def parse_project(db: Path, argv: list[str]):
+    """The project parsed as a build of db with these arguments would parse it (the same profile,
+    so dbt's partial parse stays valid for both); None when dbt cannot parse it (the build then
+    parses it itself and reports why)."""
+    from dbt.cli.main import dbtRunner
+
+    point_dbt_at(db)
+    # A full parse: a partial one keeps each unchanged node's root_path from the parse it was saved
+    # by, and dbt-duckdb loads a seed from <root_path>/<file> (a copied or moved project would
+    # load the old location's CSVs on every later rebuild).
+    result = dbtRunner().invoke(["parse", "--quiet", "--no-partial-parse", *parse_arguments(argv), "--project-dir",
+                                 str(config.project_dir()), *config.dbt_target_args()])
+    return result.result if result.success else None
+
+
+def watched_paths(project: Path) -> list[Path]:
+    return [project / name for name in PROJECT_INPUTS if (project / name).exists()]
+
+
+def stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def watch_builds(argv: list[str], stop_event=None) -> int:
+    """Build now, then again after each change to the project's files, until interrupted."""
+    import watchfiles  # native file-system events with debouncing: an editor's save is one rebuild
+
+    check_vars(argv)
+    # dbt's log file at info, unless set: its debug lines (each statement of each node) cost about
+    # 0.5 s of a 4 s rule-edit rebuild (docs/benchmarks.md). An environment setting, unlike an
+    # argument, leaves the build's fingerprint that of `lead-scoring build` with these arguments.
+    os.environ.setdefault("DBT_LOG_LEVEL_FILE", "info")
+    if not fixed_as_of(argv):
+        print("watch: no as_of given (--vars or $LEAD_SCORING_AS_OF), so every rebuild scores a new 'now' "
+              "and builds everything; pin one to rebuild only what a rule edit changes.", flush=True)
+    project, db = config.project_dir(), config.database_path()
+    manifest, parsed, attempted = None, None, None
+
+    def rebuild(changed: str = "") -> None:
+        nonlocal manifest, parsed, attempted
+        parts = project_parts(db, argv)
+        if parts == attempted:
+            return  # a temporary or unchanged file: the inputs are those of the last rebuild
+        if changed:
+            print(f"watch: changed: {changed}", flush=True)
+        attempted = parts
+        layout = (parts["code"], sorted(parts))
+        if layout != parsed:  # not only seed contents changed: parse again
+            print("watch: parsing the project", flush=True)
+            manifest, parsed = parse_project(db, argv), layout
+        start = time.monotonic()
+        code = run_build(argv, manifest=manifest)
+        if code == BUSY_EXIT:
+            attempted = None  # not built: the next change tries again
+        outcome = {0: "done", BUSY_EXIT: "not built"}.get(code, "failed (the read copy was not changed)")
+        print(f"watch: {outcome} in {time.monotonic() - start:.1f} s; watching {project} for changes "
+              "(Ctrl-C stops)", flush=True)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)  # a supervisor's stop ends the watch as Ctrl-C does
+    started = False
+    # The first (empty) yield comes once the watcher runs, so an edit made during the first build
+    # is seen; later empty yields (every TICK_MS without changes) do nothing.
+    for changes in watchfiles.watch(*watched_paths(project), stop_event=stop_event, raise_interrupt=False,
+                                    yield_on_timeout=True, rust_timeout=TICK_MS):
+        if not started:
+            started = True
+            rebuild()
+        elif changes:
+            rebuild(", ".join(sorted({Path(path).relative_to(project).as_posix() for _, path in changes
+                                      if Path(path).exists()})))
+    return 0
+
+
+@click.command("watch", context_settings={**CONTEXT, "ignore_unknown_options": True})
+@click.argument("dbt_args", nargs=-1, type=click.UNPROCESSED)
+def watch(dbt_args: tuple[str, ...]) -> None:
+    """Build, then rebuild and publish whenever a file of the project (models, macros, seeds,
+    tests, dbt_project.yml, profiles.yml) changes, until Ctrl-C. Each rebuild is `lead-scoring
+    build` with these arguments; dbt stays loaded and the parsed project is kept while only seed
+    contents change, so a rule edit costs the nodes it changes (pin as_of for that: --vars or
+    $LEAD_SCORING_AS_OF).
+
+    Example: lead-scoring watch --quiet --vars '{as_of: "2026-06-30 00:00:00"}'
+    """
+    sys.exit(watch_builds(list(dbt_args)))
