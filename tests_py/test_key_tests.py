@@ -2,7 +2,8 @@
 (tests/generic/unique_recent.sql): an incremental build checks the keys its newest run wrote
 against every row; rows of earlier runs were checked by their own builds, and `full_checks` checks
 every row again. `not_null_columns` (tests/generic/not_null_columns.sql): one test per model
-finds a NULL in any of its columns."""
+finds a NULL in any of its columns; `unique_combination` with `not_null` checks a key and
+the NULLs in one query."""
 from __future__ import annotations
 
 import scenario
@@ -68,3 +69,38 @@ def test_not_null_columns_finds_a_null_in_each_listed_column_only(tmp_path):
     # a column it does not list may be NULL
     project.execute(f"update {TABLE} set channel = null")
     assert project.dbt(*nulls_test).success
+
+
+def test_unique_combination_with_not_null_finds_a_repeated_key_and_a_null_in_each_listed_column(tmp_path):
+    project = Project(tmp_path / "project")
+    project.write_seeds(**SEEDS)
+    project.load_raw("2026-06-01 00:00:00", contacts=[scenario.contact("c1"), scenario.contact("c2")],
+                     interactions=[scenario.ev("e1", "c1", "page_view", "2026-05-01 00:00:00")])
+    project.build()
+    scores = "marts.fct_lead_scores"
+    key_test = ["test", "--select", "fct_lead_scores,test_name:unique_combination"]
+    name = "unique_combination_fct_lead_scores_model_id__contact_id"  # not the score_rank key's test
+    assert project.dbt(*key_test).success
+    # a copy without the contract's constraints, so the checks below can write NULLs into it
+    project.execute(f"create table main.kept as select * from {scores}")
+
+    def restore() -> None:
+        project.execute(f"create or replace table {scores} as select * from main.kept")
+
+    # key [model_id, contact_id], not_null [model_id, contact_id, band]: each NULL fails it, on
+    # either row, key column or not
+    for column in ("model_id", "contact_id", "band"):
+        for contact in ("c1", "c2"):
+            restore()
+            project.execute(f"update {scores} set {column} = null where contact_id = ?", [contact])
+            failed = project.dbt(*key_test, expect_ok=False)
+            assert not failed.success and name in describe_failures(failed), (column, contact)
+    # a repeated key fails it
+    restore()
+    project.execute(f"insert into {scores} select * from main.kept where contact_id = 'c1'")
+    failed = project.dbt(*key_test, expect_ok=False)
+    assert not failed.success and name in describe_failures(failed)
+    # a column it does not list may be NULL
+    restore()
+    project.execute(f"update {scores} set fit_score = null")
+    assert project.dbt(*key_test).success
