@@ -388,3 +388,14 @@ def test_watch_parses_with_the_build_arguments_that_change_what_dbt_parses():
                             "--threads", "4", "-t", "dev", "--profiles-dir", "/p"]) == [
         "--vars", "{as_of: 2026-06-30}", "--target=prod", "-t", "dev", "--profiles-dir", "/p"]
     assert parse_arguments(["--vars"]) == ["--vars"]  # check_vars refuses it before dbt starts
+
+
+def test_a_copied_project_loads_its_own_seed_files(tmp_path):
+    # dbt-duckdb loads a seed from the root_path saved in the partial-parse file, which a copy
+    # keeps for every seed it did not change (macros/duckdb_seeds.sql)
+    original = Project(tmp_path / "original")
+    original.dbt("seed", "--select", "behavior_rules")
+    copy = original.clone(tmp_path / "copy")
+    edit_points(original, ",email_open,,,,1,", ",email_open,,,,9,")  # the old location changes
+    copy.dbt("seed", "--select", "behavior_rules")
+    assert copy.query("select points from rules.behavior_rules where rule_id = 'eng_email_open'") == [(1,)]

@@ -47,8 +47,8 @@ def parse_project(db: Path, argv: list[str]):
 
     point_dbt_at(db)
     # A full parse: a partial one keeps each unchanged node's root_path from the parse it was saved
-    # by, and dbt-duckdb loads a seed from <root_path>/<file> (a copied or moved project would
-    # load the old location's CSVs on every later rebuild).
+    # by, which a reused manifest would then keep for every rebuild (dbt-duckdb loads seeds from
+    # it: macros/duckdb_seeds.sql; other adapters may too).
     result = dbtRunner().invoke(["parse", "--quiet", "--no-partial-parse", *parse_arguments(argv), "--project-dir",
                                  str(config.project_dir()), *config.dbt_target_args()])
     return result.result if result.success else None
