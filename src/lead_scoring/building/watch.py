@@ -46,10 +46,7 @@ def parse_project(db: Path, argv: list[str]):
     from dbt.cli.main import dbtRunner
 
     point_dbt_at(db)
-    # A full parse: a partial one keeps each unchanged node's root_path from the parse it was saved
-    # by, which a reused manifest would then keep for every rebuild (dbt-duckdb loads seeds from
-    # it: macros/duckdb_seeds.sql; other adapters may too).
-    result = dbtRunner().invoke(["parse", "--quiet", "--no-partial-parse", *parse_arguments(argv), "--project-dir",
+    result = dbtRunner().invoke(["parse", "--quiet", *parse_arguments(argv), "--project-dir",
                                  str(config.project_dir()), *config.dbt_target_args()])
     return result.result if result.success else None
 
