@@ -142,3 +142,37 @@ def test_a_redelivered_event_moved_in_time_is_numbered_once(tmp_path):
     assert engagement(project) == {"c_seq": 11.0}
     assert project.query("select rule_id, points, event_count from marts.fct_lead_score_contributions "
                          "where model_id = 'm' order by rule_id") == [("first_view", 10.0, 1), ("repeat_view", 1.0, 1)]
+
+
+def test_an_event_on_a_windows_edge_at_the_last_run_is_not_taken_away_again(tmp_path):
+    """The left edge at the stored reference time: two rules on one condition, 10 and 30 days.
+    e_edge is exactly 10 days old at the first as_of: outside the 10-day window then (ages count
+    while under the lookback), inside the 30-day one. One day later it is still outside the short
+    window, so nothing leaves it: its points were never added. e_inside (9.5 days old) did count
+    for the short rule and leaves it; e_recent (2 days old) stays, so the short sum is kept (an
+    edge event taken away too would empty it). All three stay in the 30-day window."""
+    project = Project(tmp_path / "project")
+    project.write_seeds(
+        scoring_models=[scenario.model("m", decay=10)],
+        behavior_rules=[scenario.beh("m", "short", "page_view", 2, lookback=10),
+                        scenario.beh("m", "long", "page_view", 1, lookback=30)],
+        score_bands=[scenario.band("m", "all", 0)])
+    project.load_raw("2026-07-09 00:00:00", contacts=[scenario.contact("c_twin")], interactions=[
+        scenario.ev("e_edge", "c_twin", "page_view", "2026-06-20 00:00:00"),
+        scenario.ev("e_inside", "c_twin", "page_view", "2026-06-20 12:00:00"),
+        scenario.ev("e_recent", "c_twin", "page_view", "2026-06-28 00:00:00")])
+    by_rule = ("select rule_id, round(points, 6) from marts.fct_lead_score_contributions "
+               "where model_id = 'm' order by rule_id")
+    project.build(as_of=FIRST)
+    assert project.query(by_rule) == [("long", round(decayed(1, 10) + decayed(1, 9.5) + decayed(1, 2), 6)),
+                                      ("short", round(decayed(2, 9.5) + decayed(2, 2), 6))]
+
+    next_day = "2026-07-01 00:00:00"
+    project.build(as_of=next_day)
+    expected = [("long", round(decayed(1, 11) + decayed(1, 10.5) + decayed(1, 3), 6)),
+                ("short", round(decayed(2, 3), 6))]
+    assert project.query(by_rule) == expected
+    assert project.query("select rule_id, event_count from intermediate.int_behavior_rule_sums "
+                         "order by rule_id") == [("long", 3), ("short", 1)]
+    project.dbt("build", "--full-refresh", as_of=next_day)
+    assert project.query(by_rule) == expected
