@@ -2,8 +2,8 @@
 (tests/generic/unique_recent.sql): an incremental build checks the keys its newest run wrote
 against every row; rows of earlier runs were checked by their own builds, and `full_checks` checks
 every row again. `not_null_columns` (tests/generic/not_null_columns.sql): one test per model
-finds a NULL in any of its columns; `unique_combination` with `not_null` checks a key and
-the NULLs in one query."""
+finds a NULL in any of its columns; `unique_combination` and `unique_recent` with `not_null` check
+a key and the NULLs in one query (`unique_recent` on the rows its key check covers)."""
 from __future__ import annotations
 
 import scenario
@@ -104,3 +104,48 @@ def test_unique_combination_with_not_null_finds_a_repeated_key_and_a_null_in_eac
     restore()
     project.execute(f"update {scores} set fit_score = null")
     assert project.dbt(*key_test).success
+
+
+def test_unique_recent_with_not_null_finds_a_null_in_the_newest_rows_and_where_required(tmp_path):
+    """int_condition_events: not_null [condition_id, scope_id, contact_id, is_sequenced, is_removed,
+    {event_id: not is_removed}, {occurrence_number: is_sequenced}]. Two runs write e1 (c1) and e2
+    (c2) of a sequenced condition; the checks change one row at a time and put it back."""
+    project = Project(tmp_path / "project")
+    project.write_seeds(
+        scoring_models=[scenario.model("m")],
+        behavior_rules=[scenario.beh("m", "first_view", "page_view", 1, occ_from=1, occ_to=1)],
+        score_bands=[scenario.band("m", "all", 0)])
+    project.load_raw("2026-06-01 00:00:00", contacts=[scenario.contact("c1"), scenario.contact("c2")],
+                     interactions=[scenario.ev("e1", "c1", "page_view", "2026-05-01 00:00:00")])
+    project.build()
+    project.load_raw("2026-06-02 00:00:00",
+                     interactions=[scenario.ev("e2", "c2", "page_view", "2026-05-02 00:00:00")])
+    project.build()
+    table = "intermediate.int_condition_events"
+    key_test = ["test", "--select", "int_condition_events,test_name:unique_recent"]
+    stamps = project.query(f"select event_id, processed_at, is_sequenced, is_removed from {table} order by 1")
+    assert [row[0] for row in stamps] == ["e1", "e2"] and stamps[0][1] < stamps[1][1]
+    assert all(row[2] and not row[3] for row in stamps)
+    assert project.dbt(*key_test).success
+    project.execute(f"create table main.kept as select * from {table}")
+
+    def fails(change: str, event_id: str, vars: dict | None = None) -> bool:
+        project.execute(f"delete from {table}")
+        project.execute(f"insert into {table} select * from main.kept")
+        project.execute(f"update {table} set {change} where event_id = ?", [event_id])
+        result = project.dbt(*key_test, vars=vars, expect_ok=False)
+        if not result.success:
+            assert "unique_recent_int_condition_events" in describe_failures(result)
+        return not result.success
+
+    # a NULL in a required column of the newest run's row fails it
+    for column in ("condition_id", "scope_id", "contact_id", "is_sequenced", "is_removed"):
+        assert fails(f"{column} = null", "e2"), column
+    # event_id is required unless the row is a removal; occurrence_number where sequenced
+    assert fails("event_id = null", "e2")
+    assert not fails("event_id = null, is_removed = true", "e2")
+    assert fails("occurrence_number = null", "e2")
+    assert not fails("occurrence_number = null, is_sequenced = false", "e2")
+    # an earlier run's row was checked by its own build; full_checks checks it again
+    assert not fails("contact_id = null", "e1")
+    assert fails("contact_id = null", "e1", vars={"full_checks": True})

@@ -5,8 +5,11 @@
     incremental build checks its increment against all history without grouping all of it.
     When every row is from the newest run (a first or full-refresh build), or with
     --vars '{full_checks: true}', all combinations are checked. `row_filter`: a predicate that
-    leaves out rows the key does not cover (e.g. bookkeeping rows). -#}
-{% test unique_recent(model, columns, stamp_column='processed_at', row_filter=none) %}
+    leaves out rows the key does not cover (e.g. bookkeeping rows). `not_null`: columns every row
+    must have, checked on the same rows (the newest run's, or all), each a name or {name: predicate}
+    for a column required only where the predicate holds; a row missing one is returned with
+    occurrences 0. One node and one query per model (dbt's per-node cost dominates small builds). -#}
+{% test unique_recent(model, columns, stamp_column='processed_at', row_filter=none, not_null=none) %}
 {%- set scoped = not lead_scoring.setting('full_checks') -%}
 {%- set newest = none -%}
 {%- if scoped and execute -%}
@@ -53,4 +56,28 @@ inner join recent_keys
 {%- endif %}
 group by {% for column in columns %}checked.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
 having count(*) > 1
+{%- if not_null %}
+{%- set missing = [] %}
+{%- for required in not_null %}
+    {%- if required is mapping %}
+        {%- for column, predicate in required.items() %}
+            {%- do missing.append('((' ~ predicate ~ ') and ' ~ column ~ ' is null)') %}
+        {%- endfor %}
+    {%- else %}
+        {%- do missing.append(required ~ ' is null') %}
+    {%- endif %}
+{%- endfor %}
+union all
+select
+    {%- for column in columns %}
+    {{ column }},
+    {%- endfor %}
+    0 as occurrences
+from {{ model }}
+where
+    {%- if scoped %}
+    {{ stamp_column }} = {{ newest if newest is not none else lead_scoring.stored_max(model, stamp_column) }} and
+    {%- endif %}
+    ({{ missing | join(' or ') }})
+{%- endif %}
 {% endtest %}
