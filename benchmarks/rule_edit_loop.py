@@ -77,7 +77,8 @@ class Watch:
         return time.perf_counter() - start
 
     def stop(self) -> None:
-        self.proc.send_signal(signal.SIGINT)
+        # SIGTERM, not SIGINT: a shell's background job ignores SIGINT, and so would the watch
+        self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(timeout=60)
 
 
