@@ -29,7 +29,7 @@ from pathlib import Path
 
 import click
 
-BUILD_ARGS = ["--quiet", "--vars", '{as_of: "2026-06-30 00:00:00"}']  # those of edit_loop.sh
+from rule_edit_loop import BUILD_ARGS  # this folder is on sys.path; the same build arguments
 
 
 def serve(checkout: Path) -> None:

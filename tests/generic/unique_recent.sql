@@ -24,6 +24,9 @@
         {%- set scoped = older.rows[0][0] > 0 -%}
     {%- endif -%}
 {%- endif %}
+{%- if scoped and newest is none -%}
+    {%- set newest = lead_scoring.stored_max(model, stamp_column) -%}  {#- not executing: a placeholder #}
+{%- endif %}
 {%- if scoped %}
 with recent_keys as (
     select distinct
@@ -32,7 +35,7 @@ with recent_keys as (
         {%- endfor %}
     from {{ model }}
     where
-        {{ stamp_column }} = {{ newest if newest is not none else lead_scoring.stored_max(model, stamp_column) }}
+        {{ stamp_column }} = {{ newest }}
         {%- if row_filter %} and ({{ row_filter }}){% endif %}
 )
 {%- endif %}
@@ -76,7 +79,7 @@ select
 from {{ model }}
 where
     {%- if scoped %}
-    {{ stamp_column }} = {{ newest if newest is not none else lead_scoring.stored_max(model, stamp_column) }} and
+    {{ stamp_column }} = {{ newest }} and
     {%- endif %}
     ({{ missing | join(' or ') }})
 {%- endif %}
