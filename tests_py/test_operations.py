@@ -384,6 +384,17 @@ def test_watch_rebuilds_each_edit_with_the_parsed_project_and_publishes_what_a_f
         assert watched.proc.wait(timeout=60) == 0
 
 
+def test_a_stop_between_rebuilds_asks_the_watcher_to_end_and_one_during_a_rebuild_interrupts_it():
+    from lead_scoring.building.watch import Stop
+
+    stop = Stop()
+    stop(signal.SIGTERM, None)  # it may land outside the watcher's wait, where raising would escape
+    assert stop.event.is_set()
+    stop.building = True
+    with pytest.raises(KeyboardInterrupt):
+        stop(signal.SIGINT, None)
+
+
 def test_watch_parses_with_the_build_arguments_that_change_what_dbt_parses():
     from lead_scoring.building.watch import parse_arguments
 

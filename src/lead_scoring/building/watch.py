@@ -55,11 +55,23 @@ def watched_paths(project: Path) -> list[Path]:
     return [project / name for name in PROJECT_INPUTS if (project / name).exists()]
 
 
-def stop(signum, frame) -> None:
-    raise KeyboardInterrupt
+class Stop:
+    """The handler of a stop (SIGTERM, Ctrl-C). Between rebuilds it asks the file watcher to end,
+    which it does at its next tick, so the watch returns 0 wherever the signal lands; raising
+    there instead escapes when the signal lands outside the watcher's wait. During a rebuild it
+    interrupts the build, which publishes nothing."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.building = False
+
+    def __call__(self, signum, frame) -> None:
+        self.event.set()
+        if self.building:
+            raise KeyboardInterrupt
 
 
-def watch_builds(argv: list[str], stop_event=None) -> int:
+def watch_builds(argv: list[str]) -> int:
     """Build now, then again after each change to the project's files, until interrupted."""
     import watchfiles  # native file-system events with debouncing: an editor's save is one rebuild
 
@@ -76,6 +88,7 @@ def watch_builds(argv: list[str], stop_event=None) -> int:
               "and builds everything; pin one to rebuild only what a rule edit changes.", flush=True)
     project, db = config.project_dir(), config.database_path()
     manifest, parsed, attempted = None, None, None
+    stop = Stop()
 
     def rebuild(changed: str = "") -> None:
         nonlocal manifest, parsed, attempted
@@ -90,7 +103,11 @@ def watch_builds(argv: list[str], stop_event=None) -> int:
             print("watch: parsing the project", flush=True)
             manifest, parsed = parse_project(db, argv), layout
         start = time.monotonic()
-        code = run_build(argv, manifest=manifest)
+        stop.building = True
+        try:
+            code = run_build(argv, manifest=manifest)
+        finally:
+            stop.building = False
         if code == BUSY_EXIT:
             attempted = None  # not built: the next change tries again
         outcome = {0: "done", BUSY_EXIT: "not built"}.get(code, "failed (the read copy was not changed)")
@@ -98,18 +115,24 @@ def watch_builds(argv: list[str], stop_event=None) -> int:
               "(Ctrl-C stops)", flush=True)
 
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, stop)  # a supervisor's stop ends the watch as Ctrl-C does
+        for signum in (signal.SIGTERM, signal.SIGINT):  # a supervisor's stop ends the watch as Ctrl-C does
+            signal.signal(signum, stop)
     started = False
     # The first (empty) yield comes once the watcher runs, so an edit made during the first build
     # is seen; later empty yields (every TICK_MS without changes) do nothing.
-    for changes in watchfiles.watch(*watched_paths(project), stop_event=stop_event, raise_interrupt=False,
-                                    yield_on_timeout=True, rust_timeout=TICK_MS):
-        if not started:
-            started = True
-            rebuild()
-        elif changes:
-            rebuild(", ".join(sorted({Path(path).relative_to(project).as_posix() for _, path in changes
-                                      if Path(path).exists()})))
+    try:
+        for changes in watchfiles.watch(*watched_paths(project), stop_event=stop.event, raise_interrupt=False,
+                                        yield_on_timeout=True, rust_timeout=TICK_MS):
+            if stop.event.is_set():
+                break
+            if not started:
+                started = True
+                rebuild()
+            elif changes:
+                rebuild(", ".join(sorted({Path(path).relative_to(project).as_posix() for _, path in changes
+                                          if Path(path).exists()})))
+    except KeyboardInterrupt:
+        print("watch: stopped during a rebuild (a build publishes all or nothing)", flush=True)
     return 0
 
 
