@@ -2,8 +2,9 @@
 (tests/generic/unique_recent.sql): an incremental build checks the keys its newest run wrote
 against every row; rows of earlier runs were checked by their own builds, and `full_checks` checks
 every row again. `not_null_columns` (tests/generic/not_null_columns.sql): one test per model
-finds a NULL in any of its columns; `unique_combination` and `unique_recent` with `not_null` check
-a key and the NULLs in one query (`unique_recent` on the rows its key check covers)."""
+finds a NULL in any of its columns; `unique_combination` and `unique_recent` with `not_null` and
+`expect` check a key, the NULLs and the rows' expectations in one query (`unique_recent` on the
+rows its key check covers)."""
 from __future__ import annotations
 
 import scenario
@@ -71,7 +72,8 @@ def test_not_null_columns_finds_a_null_in_each_listed_column_only(tmp_path):
     assert project.dbt(*nulls_test).success
 
 
-def test_unique_combination_with_not_null_finds_a_repeated_key_and_a_null_in_each_listed_column(tmp_path):
+def test_unique_combination_with_not_null_finds_a_repeated_key_a_null_in_each_listed_column_and_a_broken_expectation(
+        tmp_path):
     project = Project(tmp_path / "project")
     project.write_seeds(**SEEDS)
     project.load_raw("2026-06-01 00:00:00", contacts=[scenario.contact("c1"), scenario.contact("c2")],
@@ -104,12 +106,20 @@ def test_unique_combination_with_not_null_finds_a_repeated_key_and_a_null_in_eac
     restore()
     project.execute(f"update {scores} set fit_score = null")
     assert project.dbt(*key_test).success
+    # expect [score_percentile between 0 and 100]: a row outside fails it; a NULL passes, as in
+    # accepted_range
+    for percentile, passes in ((100.5, False), (-0.5, False), (100, True), (None, True)):
+        restore()
+        project.execute(f"update {scores} set score_percentile = ? where contact_id = 'c2'", [percentile])
+        result = project.dbt(*key_test, expect_ok=passes)
+        assert result.success == passes and (passes or name in describe_failures(result)), percentile
 
 
 def test_unique_recent_with_not_null_finds_a_null_in_the_newest_rows_and_where_required(tmp_path):
     """int_condition_events: not_null [condition_id, scope_id, contact_id, is_sequenced, is_removed,
-    {event_id: not is_removed}, {occurrence_number: is_sequenced}]. Two runs write e1 (c1) and e2
-    (c2) of a sequenced condition; the checks change one row at a time and put it back."""
+    {event_id: not is_removed}, {occurrence_number: is_sequenced}], expect [occurrence_number >= 1,
+    not is_tombstone]. Two runs write e1 (c1) and e2 (c2) of a sequenced condition; the checks
+    change one row at a time and put it back."""
     project = Project(tmp_path / "project")
     project.write_seeds(
         scoring_models=[scenario.model("m")],
@@ -146,6 +156,12 @@ def test_unique_recent_with_not_null_finds_a_null_in_the_newest_rows_and_where_r
     assert not fails("event_id = null, is_removed = true", "e2")
     assert fails("occurrence_number = null", "e2")
     assert not fails("occurrence_number = null, is_sequenced = false", "e2")
+    # an expectation fails the newest run's row that breaks it; a NULL result passes
+    assert fails("occurrence_number = 0", "e2")
+    assert fails("is_tombstone = true", "e2")
+    assert not fails("is_tombstone = null", "e2")
     # an earlier run's row was checked by its own build; full_checks checks it again
     assert not fails("contact_id = null", "e1")
     assert fails("contact_id = null", "e1", vars={"full_checks": True})
+    assert not fails("occurrence_number = 0", "e1")
+    assert fails("occurrence_number = 0", "e1", vars={"full_checks": True})

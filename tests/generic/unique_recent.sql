@@ -8,8 +8,11 @@
     leaves out rows the key does not cover (e.g. bookkeeping rows). `not_null`: columns every row
     must have, checked on the same rows (the newest run's, or all), each a name or {name: predicate}
     for a column required only where the predicate holds; a row missing one is returned with
-    occurrences 0. One node and one query per model (dbt's per-node cost dominates small builds). -#}
-{% test unique_recent(model, columns, stamp_column='processed_at', row_filter=none, not_null=none) %}
+    occurrences 0. `expect`: predicates every such row must meet (a NULL result passes, as in
+    accepted_values and accepted_range), e.g. `event_count >= 1`; a row failing one is returned
+    the same way. One node and one query per model (dbt's per-node cost dominates small builds,
+    and a separate column test would re-read every earlier run's rows). -#}
+{% test unique_recent(model, columns, stamp_column='processed_at', row_filter=none, not_null=none, expect=none) %}
 {%- set scoped = not lead_scoring.setting('full_checks') -%}
 {%- set newest = none -%}
 {%- if scoped and execute -%}
@@ -59,9 +62,9 @@ inner join recent_keys
 {%- endif %}
 group by {% for column in columns %}checked.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
 having count(*) > 1
-{%- if not_null %}
+{%- if not_null or expect %}
 {%- set missing = [] %}
-{%- for required in not_null %}
+{%- for required in not_null or [] %}
     {%- if required is mapping %}
         {%- for column, predicate in required.items() %}
             {%- do missing.append('((' ~ predicate ~ ') and ' ~ column ~ ' is null)') %}
@@ -69,6 +72,9 @@ having count(*) > 1
     {%- else %}
         {%- do missing.append(required ~ ' is null') %}
     {%- endif %}
+{%- endfor %}
+{%- for predicate in expect or [] %}
+    {%- do missing.append('not (' ~ predicate ~ ')') %}
 {%- endfor %}
 union all
 select
