@@ -10,7 +10,7 @@ comparison (`rule_edit_loop.py`) cannot resolve a 10% change when the machine dr
 minutes; these turns can.
 
     .venv/bin/python benchmarks/rebuild_turns.py --rounds 10 /path/to/old-checkout .
-    .venv/bin/python benchmarks/rebuild_turns.py . '.={"DBT_WRITE_JSON": "false"}'
+    .venv/bin/python benchmarks/rebuild_turns.py . '.={"DBT_LOG_LEVEL_FILE": "info"}'
 
 A checkout may carry environment settings for its rebuilds as `PATH=JSON`. Use an even --rounds
 to leave each seed as it was.
@@ -37,7 +37,8 @@ def serve(checkout: Path) -> None:
     os.chdir(checkout)
     os.environ.update(LEAD_SCORING_PROJECT_DIR=str(checkout), DBT_PROFILES_DIR=str(checkout),
                       LEAD_SCORING_DB=str(checkout / "lead_scoring.duckdb"))
-    os.environ.setdefault("DBT_LOG_LEVEL_FILE", "info")  # as the watch sets it
+    os.environ.setdefault("DBT_LOG_LEVEL_FILE", "none")  # as the watch sets it
+    os.environ.setdefault("DBT_WRITE_JSON", "false")
     os.environ.pop("LEAD_SCORING_READ_DB", None)
     from lead_scoring import config
     from lead_scoring.building.build import run_build

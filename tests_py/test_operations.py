@@ -346,8 +346,9 @@ def test_watch_rebuilds_each_edit_with_the_parsed_project_and_publishes_what_a_f
 
         # a clone's first rebuild builds everything (its database file is not the published one's),
         # the next is seed-only; both with the project parsed at start
-        results = project.root / "target" / "run_results.json"
+        results, log = project.root / "target" / "run_results.json", project.root / "logs" / "dbt.log"
         results_before = results.stat().st_mtime_ns if results.exists() else None
+        log_before = log.stat().st_mtime_ns if log.exists() else None
         edit_points(project, ",email_open,,,,1,", ",email_open,,,,3,")
         first = watched.next_rebuild()
         assert "watch: done" in first and PARTIAL not in first and "parsing" not in first
@@ -355,6 +356,7 @@ def test_watch_rebuilds_each_edit_with_the_parsed_project_and_publishes_what_a_f
         second = watched.next_rebuild()
         assert "watch: done" in second and PARTIAL in second and "parsing" not in second
         assert (results.stat().st_mtime_ns if results.exists() else None) == results_before  # no JSON artifacts
+        assert (log.stat().st_mtime_ns if log.exists() else None) == log_before  # nor a dbt log file
         reference = after_batch_1.clone(tmp_path / "reference")
         edit_points(reference, ",email_open,,,,1,", ",email_open,,,,4,")
         run_build(reference, AS_OF_1, "--force")

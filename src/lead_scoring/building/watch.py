@@ -76,10 +76,11 @@ def watch_builds(argv: list[str]) -> int:
     import watchfiles  # native file-system events with debouncing: an editor's save is one rebuild
 
     check_vars(argv)
-    # dbt's log file at info, unless set: its debug lines (each statement of each node) cost about
-    # 0.5 s of a 4 s rule-edit rebuild (docs/benchmarks.md). An environment setting, unlike an
+    # No dbt log file, unless a level is set: dbt formats and scrubs a line for every event, debug
+    # ones too, before the level filter drops them, and that was about 7% of a rule-edit rebuild
+    # at info (docs/benchmarks.md); errors still print. An environment setting, unlike an
     # argument, leaves the build's fingerprint that of `lead-scoring build` with these arguments.
-    os.environ.setdefault("DBT_LOG_LEVEL_FILE", "info")
+    os.environ.setdefault("DBT_LOG_LEVEL_FILE", "none")
     # Nor target/manifest.json and run_results.json after each rebuild, unless set: writing them
     # was about 0.25 s of a 4 s rebuild (docs/benchmarks.md); `lead-scoring build` writes them.
     os.environ.setdefault("DBT_WRITE_JSON", "false")
