@@ -12,8 +12,10 @@ minutes; these turns can.
     .venv/bin/python benchmarks/rebuild_turns.py --rounds 10 /path/to/old-checkout .
     .venv/bin/python benchmarks/rebuild_turns.py . '.={"DBT_LOG_LEVEL_FILE": "info"}'
 
-A checkout may carry environment settings for its rebuilds as `PATH=JSON`. Use an even --rounds
-to leave each seed as it was.
+Each worker rebuilds with its checkout's watch settings (`set_rebuild_environment`: no dbt log
+file, no JSON artifacts); a checkout may carry others as `PATH=JSON`, which win (for a checkout
+older than that function, give its watch's settings this way). Use an even --rounds to leave each
+seed as it was.
 """
 from __future__ import annotations
 
@@ -37,12 +39,14 @@ def serve(checkout: Path) -> None:
     os.chdir(checkout)
     os.environ.update(LEAD_SCORING_PROJECT_DIR=str(checkout), DBT_PROFILES_DIR=str(checkout),
                       LEAD_SCORING_DB=str(checkout / "lead_scoring.duckdb"))
-    os.environ.setdefault("DBT_LOG_LEVEL_FILE", "none")  # as the watch sets it
-    os.environ.setdefault("DBT_WRITE_JSON", "false")
     os.environ.pop("LEAD_SCORING_READ_DB", None)
     from lead_scoring import config
+    from lead_scoring.building import watch
     from lead_scoring.building.build import run_build
     from lead_scoring.building.watch import parse_project
+
+    # as this checkout's watch rebuilds (checkouts before 655ffae lack the function: dbt's defaults)
+    getattr(watch, "set_rebuild_environment", lambda: None)()
 
     manifest = parse_project(config.database_path(), BUILD_ARGS)
     print("ready", flush=True)

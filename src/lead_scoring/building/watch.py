@@ -71,19 +71,25 @@ class Stop:
             raise KeyboardInterrupt
 
 
+def set_rebuild_environment() -> None:
+    """The watch's dbt settings, each unless already set (benchmarks/rebuild_turns.py uses them
+    too). An environment setting, unlike an argument, leaves the build's fingerprint that of
+    `lead-scoring build` with the same arguments."""
+    # No dbt log file: dbt formats and scrubs a line for every event, debug ones too, before the
+    # level filter drops them, about 7% of a rule-edit rebuild at info (docs/benchmarks.md);
+    # errors still print.
+    os.environ.setdefault("DBT_LOG_LEVEL_FILE", "none")
+    # Nor target/manifest.json and run_results.json after each rebuild: writing them was about
+    # 0.25 s of a 4 s rebuild (docs/benchmarks.md); `lead-scoring build` writes them.
+    os.environ.setdefault("DBT_WRITE_JSON", "false")
+
+
 def watch_builds(argv: list[str]) -> int:
     """Build now, then again after each change to the project's files, until interrupted."""
     import watchfiles  # native file-system events with debouncing: an editor's save is one rebuild
 
     check_vars(argv)
-    # No dbt log file, unless a level is set: dbt formats and scrubs a line for every event, debug
-    # ones too, before the level filter drops them, and that was about 7% of a rule-edit rebuild
-    # at info (docs/benchmarks.md); errors still print. An environment setting, unlike an
-    # argument, leaves the build's fingerprint that of `lead-scoring build` with these arguments.
-    os.environ.setdefault("DBT_LOG_LEVEL_FILE", "none")
-    # Nor target/manifest.json and run_results.json after each rebuild, unless set: writing them
-    # was about 0.25 s of a 4 s rebuild (docs/benchmarks.md); `lead-scoring build` writes them.
-    os.environ.setdefault("DBT_WRITE_JSON", "false")
+    set_rebuild_environment()
     if not fixed_as_of(argv):
         print("watch: no as_of given (--vars or $LEAD_SCORING_AS_OF), so every rebuild scores a new 'now' "
               "and builds everything; pin one to rebuild only what a rule edit changes.", flush=True)
