@@ -176,3 +176,35 @@ def test_an_event_on_a_windows_edge_at_the_last_run_is_not_taken_away_again(tmp_
                          "order by rule_id") == [("long", 3), ("short", 1)]
     project.dbt("build", "--full-refresh", as_of=next_day)
     assert project.query(by_rule) == expected
+
+
+def test_a_new_event_in_a_sequenced_scope_numbers_the_scope_again(tmp_path):
+    """A new view of c_seq is its third: repeat_view (occurrence 2 on) counts it, so c_seq goes
+    from 10 + 1 to 10 + 1 + 1. The rewritten scope is summed again, not added to (its events come
+    back renumbered); c_other's scope is not rewritten and keeps its sums and reference time.
+    A 10-day half-life, so a sum left as it was would also show in its decay."""
+    project = Project(tmp_path / "project")
+    project.write_seeds(
+        scoring_models=[scenario.model("m", decay=10)],
+        behavior_rules=[scenario.beh("m", "first_view", "page_view", 10, occ_from=1, occ_to=1),
+                        scenario.beh("m", "repeat_view", "page_view", 1, occ_from=2)],
+        score_bands=[scenario.band("m", "all", 0)])
+    project.load_raw("2026-07-09 00:00:00", contacts=[scenario.contact("c_seq"), scenario.contact("c_other")],
+                     interactions=[scenario.ev("e_a", "c_seq", "page_view", "2026-06-20 00:00:00"),
+                                   scenario.ev("e_b", "c_seq", "page_view", "2026-06-25 00:00:00"),
+                                   scenario.ev("e_o", "c_other", "page_view", "2026-06-29 00:00:00")])
+    project.build(as_of=FIRST)
+    assert engagement(project) == {"c_seq": round(decayed(10, 10) + decayed(1, 5), 6),
+                                   "c_other": round(decayed(10, 1), 6)}
+
+    project.load_raw("2026-07-10 00:00:00", interactions=[
+        scenario.ev("e_c", "c_seq", "page_view", "2026-07-05 00:00:00")])
+    project.build(as_of=SECOND)
+    expected = {"c_seq": round(decayed(10, 20) + decayed(1, 15) + decayed(1, 5), 6),
+                "c_other": round(decayed(10, 11), 6)}
+    assert engagement(project) == expected
+    assert project.query("select contact_id || ':' || rule_id, event_count, cast(reference_at as varchar) "
+                         "from intermediate.int_behavior_rule_sums order by 1") == [
+        ("c_other:first_view", 1, FIRST), ("c_seq:first_view", 1, SECOND), ("c_seq:repeat_view", 2, SECOND)]
+    project.dbt("build", "--full-refresh", as_of=SECOND)
+    assert engagement(project) == expected
