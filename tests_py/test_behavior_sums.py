@@ -208,3 +208,38 @@ def test_a_new_event_in_a_sequenced_scope_numbers_the_scope_again(tmp_path):
         ("c_other:first_view", 1, FIRST), ("c_seq:first_view", 1, SECOND), ("c_seq:repeat_view", 2, SECOND)]
     project.dbt("build", "--full-refresh", as_of=SECOND)
     assert engagement(project) == expected
+
+
+def test_the_ranges_a_run_reads_include_their_edges_and_only_stored_events(tmp_path):
+    """The ranges of stored events a run reads (reached by as_of, leaving a window), at their
+    edges, and an old event delivered late. 10-day half-life; page_view 2 points, 30-day lookback;
+    form_submit 3 points, 5-day lookback.
+    - c_late: a view on 06-28, then in batch 2 a view of 06-05 12:00, inside the window at the
+      first as_of (24.5 days) and outside at the second (34.5): never counted, so nothing is
+      taken away for it either;
+    - c_exact: a view at exactly the second as_of, stored by the first run: reached, age 0;
+    - c_short: a form at exactly the first as_of (age 0: counted) and one on 07-08: at the second
+      as_of the first is 10 days old, out of its 5-day window, and taken away."""
+    project = Project(tmp_path / "project")
+    project.write_seeds(
+        scoring_models=[scenario.model("m", decay=10)],
+        behavior_rules=[scenario.beh("m", "view", "page_view", 2, lookback=30),
+                        scenario.beh("m", "form", "form_submit", 3, lookback=5)],
+        score_bands=[scenario.band("m", "all", 0)])
+    project.load_raw("2026-07-09 00:00:00", contacts=[scenario.contact(c) for c in ["c_late", "c_exact", "c_short"]],
+                     interactions=[scenario.ev("e_kept", "c_late", "page_view", "2026-06-28 00:00:00"),
+                                   scenario.ev("e_exact", "c_exact", "page_view", SECOND),
+                                   scenario.ev("e_form_first", "c_short", "form_submit", FIRST),
+                                   scenario.ev("e_form_later", "c_short", "form_submit", "2026-07-08 00:00:00")])
+    project.build(as_of=FIRST)
+    assert engagement(project) == {"c_late": round(decayed(2, 2), 6), "c_exact": 0.0, "c_short": 3.0}
+
+    project.load_raw("2026-07-10 00:00:00", interactions=[
+        scenario.ev("e_late", "c_late", "page_view", "2026-06-05 12:00:00")])
+    project.build(as_of=SECOND)
+    expected = {"c_late": round(decayed(2, 12), 6), "c_exact": 2.0, "c_short": round(decayed(3, 2), 6)}
+    assert engagement(project) == expected
+    assert project.query("select contact_id || ':' || rule_id, event_count from intermediate.int_behavior_rule_sums "
+                         "order by 1") == [("c_exact:view", 1), ("c_late:view", 1), ("c_short:form", 1)]
+    project.dbt("build", "--full-refresh", as_of=SECOND)
+    assert engagement(project) == expected
