@@ -226,18 +226,21 @@ def test_the_ranges_a_run_reads_include_their_edges_and_only_stored_events(tmp_p
         behavior_rules=[scenario.beh("m", "view", "page_view", 2, lookback=30),
                         scenario.beh("m", "form", "form_submit", 3, lookback=5)],
         score_bands=[scenario.band("m", "all", 0)])
-    project.load_raw("2026-07-09 00:00:00", contacts=[scenario.contact(c) for c in ["c_late", "c_exact", "c_short"]],
+    project.load_raw("2026-07-09 00:00:00", contacts=[scenario.contact(c) for c in ["c_late", "c_exact", "c_short", "c_gone"]],
                      interactions=[scenario.ev("e_kept", "c_late", "page_view", "2026-06-28 00:00:00"),
                                    scenario.ev("e_exact", "c_exact", "page_view", SECOND),
                                    scenario.ev("e_form_first", "c_short", "form_submit", FIRST),
-                                   scenario.ev("e_form_later", "c_short", "form_submit", "2026-07-08 00:00:00")])
+                                   scenario.ev("e_form_later", "c_short", "form_submit", "2026-07-08 00:00:00"),
+                                   scenario.ev("e_gone", "c_gone", "page_view", "2026-06-01 00:00:00")])
     project.build(as_of=FIRST)
-    assert engagement(project) == {"c_late": round(decayed(2, 2), 6), "c_exact": 0.0, "c_short": 3.0}
+    assert engagement(project) == {"c_late": round(decayed(2, 2), 6), "c_exact": 0.0, "c_short": 3.0,
+                                   "c_gone": round(decayed(2, 29), 6)}
 
     project.load_raw("2026-07-10 00:00:00", interactions=[
         scenario.ev("e_late", "c_late", "page_view", "2026-06-05 12:00:00")])
     project.build(as_of=SECOND)
-    expected = {"c_late": round(decayed(2, 12), 6), "c_exact": 2.0, "c_short": round(decayed(3, 2), 6)}
+    expected = {"c_late": round(decayed(2, 12), 6), "c_exact": 2.0, "c_short": round(decayed(3, 2), 6),
+                "c_gone": 0.0}
     assert engagement(project) == expected
     assert project.query("select contact_id || ':' || rule_id, event_count from intermediate.int_behavior_rule_sums "
                          "order by 1") == [("c_exact:view", 1), ("c_late:view", 1), ("c_short:form", 1)]
