@@ -48,6 +48,15 @@ def decayed(points: float, age_days: float) -> float:
     return points * 0.5 ** (age_days / 10)
 
 
+def engagement_at_second() -> dict[str, float]:
+    """SEEDS' engagement as of SECOND, after both batches."""
+    return {"c_move": 0.0, "c_new": round(decayed(2, 15), 6),
+            "c_leave": round(decayed(2, 12), 6),  # the 06-05 view left the 30-day window
+            "c_reach": round(decayed(1, 7), 6),
+            "c_add": round(decayed(1, 20) + decayed(1, 2), 6), "c_still": round(decayed(1, 11), 6),
+            "c_edge": round(decayed(2, 30 - SECOND_OF_DAY), 6)}  # the two older views left, at either end
+
+
 def engagement(project: Project) -> dict[str, float]:
     return {c: round(v, 6) for c, v in project.query(
         "select contact_id, engagement_score from marts.fct_lead_scores where model_id = 'm'")}
@@ -67,12 +76,7 @@ def test_sums_carry_over_as_of_moves_and_events_arrive(tmp_path):
 
     project.load_raw("2026-07-10 00:00:00", interactions=BATCH_2)
     project.build(as_of=SECOND)
-    expected = {
-        "c_move": 0.0, "c_new": round(decayed(2, 15), 6),
-        "c_leave": round(decayed(2, 12), 6),  # the 06-05 view left the 30-day window
-        "c_reach": round(decayed(1, 7), 6),
-        "c_add": round(decayed(1, 20) + decayed(1, 2), 6), "c_still": round(decayed(1, 11), 6),
-        "c_edge": round(decayed(2, 30 - SECOND_OF_DAY), 6)}  # the two older views left, at either end
+    expected = engagement_at_second()
     assert engagement(project) == expected
     # the untouched sum kept the first run's reference time; the touched ones moved on
     references = dict(project.query(
@@ -88,6 +92,21 @@ def test_sums_carry_over_as_of_moves_and_events_arrive(tmp_path):
 
     project.dbt("build", "--full-refresh", as_of=SECOND)
     assert engagement(project) == expected
+
+
+def test_changed_batches_read_by_subquery_stage_what_literals_do(tmp_path):
+    """Staging names the changed load batches as literals, or, past max_literal_load_stamps
+    (here 0), reads them by subquery: the second build then stages batch 2 all the same."""
+    project = Project(tmp_path / "project")
+    project.write_seeds(**SEEDS)
+    project.load_raw("2026-07-09 00:00:00", contacts=CONTACTS, interactions=BATCH_1)
+    project.build(as_of=FIRST)
+    project.load_raw("2026-07-10 00:00:00", interactions=BATCH_2)
+    project.build(as_of=SECOND, vars={"max_literal_load_stamps": 0})
+    staged = (project.root / "target" / "compiled" / "lead_scoring" / "models" / "staging" / "raw"
+              / "stg_raw__interactions.sql").read_text()
+    assert "loaded_at is null or loaded_at in (select loaded_at from" in staged
+    assert engagement(project) == engagement_at_second()
 
 
 def test_an_earlier_as_of_sums_everything_again(tmp_path):
