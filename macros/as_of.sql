@@ -55,8 +55,8 @@
     saw change for `source_table` after `progress`, and rows without a stamp. The stamps are
     read when the model runs and written as literals, so the engine skips every other row
     group of the raw table instead of typing all of it first (a subquery is not pushed into
-    the scan); with more changed batches than the var max_literal_load_stamps, or when not
-    executing, the subquery form is kept. A first build reads every batch. -#}
+    the scan); with more changed batches than the setting max_literal_load_stamps, or when
+    not executing, the subquery form is kept. A first build reads every batch. -#}
 {% macro changed_batches_filter(load_batches, source_table, progress) -%}
     {%- set changed = 'select loaded_at from ' ~ load_batches ~ ' where source_table = '
         ~ lead_scoring.quoted(source_table) ~ ' and changed_at > ' ~ progress -%}
@@ -65,7 +65,7 @@
         {{- return('1 = 1') -}}
     {%- endif -%}
     {%- set stamps = run_query(changed).columns[0].values() if execute else none -%}
-    {%- if stamps is none or stamps | length > var('max_literal_load_stamps', 500) | int -%}
+    {%- if stamps is none or stamps | length > lead_scoring.setting('max_literal_load_stamps') | int -%}
         (loaded_at is null or loaded_at in ({{ changed }}))
     {%- elif stamps | length == 0 -%}
         loaded_at is null

@@ -57,6 +57,14 @@ def engagement_at_second() -> dict[str, float]:
             "c_edge": round(decayed(2, 30 - SECOND_OF_DAY), 6)}  # the two older views left, at either end
 
 
+def one_model_project(tmp_path, *behavior_rules: dict, decay: float | None = 10) -> Project:
+    """A project with model m (one band) and these behaviour rules."""
+    project = Project(tmp_path / "project")
+    project.write_seeds(scoring_models=[scenario.model("m", decay=decay)], behavior_rules=list(behavior_rules),
+                        score_bands=[scenario.band("m", "all", 0)])
+    return project
+
+
 def engagement(project: Project) -> dict[str, float]:
     return {c: round(v, 6) for c, v in project.query(
         "select contact_id, engagement_score from marts.fct_lead_scores where model_id = 'm'")}
@@ -102,7 +110,7 @@ def test_changed_batches_read_by_subquery_stage_what_literals_do(tmp_path):
     project.load_raw("2026-07-09 00:00:00", contacts=CONTACTS, interactions=BATCH_1)
     project.build(as_of=FIRST)
     project.load_raw("2026-07-10 00:00:00", interactions=BATCH_2)
-    project.build(as_of=SECOND, vars={"max_literal_load_stamps": 0})
+    project.build(as_of=SECOND, vars={"lead_scoring__max_literal_load_stamps": 0})
     staged = (project.root / "target" / "compiled" / "lead_scoring" / "models" / "staging" / "raw"
               / "stg_raw__interactions.sql").read_text()
     assert "loaded_at is null or loaded_at in (select loaded_at from" in staged
@@ -140,12 +148,8 @@ def test_a_redelivered_event_moved_in_time_is_numbered_once(tmp_path):
     Batch 1: views e_a (06-01) and e_b (06-05): e_a is the first view (10), e_b a repeat (1).
     Batch 2 moves e_a to 06-10: e_b is now the first view (10) and e_a the repeat (1): still 11,
     from the two events once each."""
-    project = Project(tmp_path / "project")
-    project.write_seeds(
-        scoring_models=[scenario.model("m")],
-        behavior_rules=[scenario.beh("m", "first_view", "page_view", 10, occ_from=1, occ_to=1),
-                        scenario.beh("m", "repeat_view", "page_view", 1, occ_from=2)],
-        score_bands=[scenario.band("m", "all", 0)])
+    project = one_model_project(tmp_path, scenario.beh("m", "first_view", "page_view", 10, occ_from=1, occ_to=1),
+                                scenario.beh("m", "repeat_view", "page_view", 1, occ_from=2), decay=None)
     project.load_raw("2026-07-09 00:00:00", contacts=[scenario.contact("c_seq")], interactions=[
         scenario.ev("e_a", "c_seq", "page_view", "2026-06-01 00:00:00"),
         scenario.ev("e_b", "c_seq", "page_view", "2026-06-05 00:00:00")])
@@ -170,12 +174,8 @@ def test_an_event_on_a_windows_edge_at_the_last_run_is_not_taken_away_again(tmp_
     window, so nothing leaves it: its points were never added. e_inside (9.5 days old) did count
     for the short rule and leaves it; e_recent (2 days old) stays, so the short sum is kept (an
     edge event taken away too would empty it). All three stay in the 30-day window."""
-    project = Project(tmp_path / "project")
-    project.write_seeds(
-        scoring_models=[scenario.model("m", decay=10)],
-        behavior_rules=[scenario.beh("m", "short", "page_view", 2, lookback=10),
-                        scenario.beh("m", "long", "page_view", 1, lookback=30)],
-        score_bands=[scenario.band("m", "all", 0)])
+    project = one_model_project(tmp_path, scenario.beh("m", "short", "page_view", 2, lookback=10),
+                                scenario.beh("m", "long", "page_view", 1, lookback=30))
     project.load_raw("2026-07-09 00:00:00", contacts=[scenario.contact("c_twin")], interactions=[
         scenario.ev("e_edge", "c_twin", "page_view", "2026-06-20 00:00:00"),
         scenario.ev("e_inside", "c_twin", "page_view", "2026-06-20 12:00:00"),
@@ -202,12 +202,8 @@ def test_a_new_event_in_a_sequenced_scope_numbers_the_scope_again(tmp_path):
     from 10 + 1 to 10 + 1 + 1. The rewritten scope is summed again, not added to (its events come
     back renumbered); c_other's scope is not rewritten and keeps its sums and reference time.
     A 10-day half-life, so a sum left as it was would also show in its decay."""
-    project = Project(tmp_path / "project")
-    project.write_seeds(
-        scoring_models=[scenario.model("m", decay=10)],
-        behavior_rules=[scenario.beh("m", "first_view", "page_view", 10, occ_from=1, occ_to=1),
-                        scenario.beh("m", "repeat_view", "page_view", 1, occ_from=2)],
-        score_bands=[scenario.band("m", "all", 0)])
+    project = one_model_project(tmp_path, scenario.beh("m", "first_view", "page_view", 10, occ_from=1, occ_to=1),
+                                scenario.beh("m", "repeat_view", "page_view", 1, occ_from=2))
     project.load_raw("2026-07-09 00:00:00", contacts=[scenario.contact("c_seq"), scenario.contact("c_other")],
                      interactions=[scenario.ev("e_a", "c_seq", "page_view", "2026-06-20 00:00:00"),
                                    scenario.ev("e_b", "c_seq", "page_view", "2026-06-25 00:00:00"),
@@ -238,14 +234,12 @@ def test_the_ranges_a_run_reads_include_their_edges_and_only_stored_events(tmp_p
       taken away for it either;
     - c_exact: a view at exactly the second as_of, stored by the first run: reached, age 0;
     - c_short: a form at exactly the first as_of (age 0: counted) and one on 07-08: at the second
-      as_of the first is 10 days old, out of its 5-day window, and taken away."""
-    project = Project(tmp_path / "project")
-    project.write_seeds(
-        scoring_models=[scenario.model("m", decay=10)],
-        behavior_rules=[scenario.beh("m", "view", "page_view", 2, lookback=30),
-                        scenario.beh("m", "form", "form_submit", 3, lookback=5)],
-        score_bands=[scenario.band("m", "all", 0)])
-    project.load_raw("2026-07-09 00:00:00", contacts=[scenario.contact(c) for c in ["c_late", "c_exact", "c_short", "c_gone"]],
+      as_of the first is 10 days old, out of its 5-day window, and taken away;
+    - c_gone: its only view (06-01) leaves the window: its sum is dropped, not kept at 0 events."""
+    project = one_model_project(tmp_path, scenario.beh("m", "view", "page_view", 2, lookback=30),
+                                scenario.beh("m", "form", "form_submit", 3, lookback=5))
+    contacts = [scenario.contact(c) for c in ["c_late", "c_exact", "c_short", "c_gone"]]
+    project.load_raw("2026-07-09 00:00:00", contacts=contacts,
                      interactions=[scenario.ev("e_kept", "c_late", "page_view", "2026-06-28 00:00:00"),
                                    scenario.ev("e_exact", "c_exact", "page_view", SECOND),
                                    scenario.ev("e_form_first", "c_short", "form_submit", FIRST),
