@@ -4,6 +4,19 @@
 -- at most, so the per-rule sums (int_behavior_rule_sums, kept per tag list) add up per tag
 -- list, events and points alike. Other models are summed per event (int_behavior_scored_events).
 -- Tag lists repeat, so each distinct list is split once into its distinct tags.
+-- depends_on: {{ ref('int_behavior_scored_events') }}
+
+{#- Read scored events only when some model needs them: the view is a scan of every matched
+    event even when the model filter leaves none (DuckDB does not push it through the view's
+    join), which would make every run cost what history holds. -#}
+{%- set per_event_models = true %}
+{%- if execute and load_relation(ref('int_active_behavior_rules')) is not none %}
+    {%- set shared = run_query(
+        'select count(*) from (select model_id from ' ~ ref('int_active_behavior_rules')
+        ~ ' group by model_id having count(*) > count(distinct event_type)) as shared') %}
+    {%- set per_event_models = shared.rows[0][0] > 0 %}
+{%- endif %}
+
 with rules as (
     select * from {{ ref('int_active_behavior_rules') }}
 ),
@@ -32,6 +45,7 @@ summed as (
     group by sums.model_id, sums.contact_id, sums.tags
 ),
 
+{% if per_event_models %}
 per_event as (
     -- an event scoring under several rules of a model is one event with their points
     select
@@ -46,6 +60,7 @@ per_event as (
         and model_id in (select shared_type_models.model_id from shared_type_models)
     group by model_id, contact_id, event_id, tags
 ),
+{% endif %}
 
 scored as (
     select
@@ -55,6 +70,7 @@ scored as (
         points,
         event_count
     from summed
+    {%- if per_event_models %}
     union all
     select
         model_id,
@@ -63,6 +79,7 @@ scored as (
         points,
         1 as event_count
     from per_event
+    {%- endif %}
 ),
 
 list_tags as (

@@ -1,6 +1,10 @@
 -- The newest events of each contact up to the scoring time: event rows are not published
 -- otherwise, and the dashboard's lead page lists them. Only the last
--- var('recent_events_per_contact') per contact are kept, so the table stays small.
+-- var('recent_events_per_contact') per contact are kept, so the list stays small.
+-- A view: int_contact_recent_events already holds the list, written per changed contact; a
+-- table would rewrite every contact's list on every run (the read copy still gets a table).
+{{ config(materialized='view') }}
+
 select
     contact_id,
     event_id,
