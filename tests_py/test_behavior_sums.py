@@ -13,6 +13,8 @@ engagement is sum of points * 0.5 ** (age_days / 10) over the counted events, pe
 """
 from __future__ import annotations
 
+import re
+
 import scenario
 from conftest import Project
 
@@ -115,6 +117,34 @@ def test_changed_batches_read_by_subquery_stage_what_literals_do(tmp_path):
               / "stg_raw__interactions.sql").read_text()
     assert "loaded_at is null or loaded_at in (select loaded_at from" in staged
     assert engagement(project) == engagement_at_second()
+
+
+def test_tag_scores_read_scored_events_only_while_a_model_has_two_rules_on_one_event_type(tmp_path):
+    """int_lead_tag_scores adds the per-rule sums per tag list, and reads the per-event view
+    int_behavior_scored_events only while some model has two rules on one event type (an event
+    may then score under both and must count once). The tag lists "a,b" and "b"."""
+    project = one_model_project(tmp_path, scenario.beh("m", "view", "page_view", 2), decay=None)
+    project.load_raw("2026-06-29 00:00:00", contacts=[scenario.contact("c1")], interactions=[
+        scenario.ev("w1", "c1", "page_view", "2026-06-01 00:00:00", tags="a,b"),
+        scenario.ev("w2", "c1", "page_view", "2026-06-02 00:00:00", tags="b")])
+    compiled = (project.root / "target" / "compiled" / "lead_scoring" / "models" / "intermediate"
+                / "int_lead_tag_scores.sql")
+    reads_scored_events = re.compile(r"from\s+\S*int_behavior_scored_events")
+
+    def tag_scores() -> list[tuple]:
+        return project.query("select tag, tag_score, event_count from marts.fct_lead_tag_scores "
+                             "where model_id = 'm' and contact_id = 'c1' order by tag")
+
+    project.build(as_of=FIRST)
+    assert not reads_scored_events.search(compiled.read_text())
+    assert tag_scores() == [("a", 2.0, 1), ("b", 4.0, 2)]
+    # a second rule on page_view: w1 scores 2 + 1 under the two, w2 as well; each event once
+    project.write_seeds(scoring_models=[scenario.model("m")], score_bands=[scenario.band("m", "all", 0)],
+                        behavior_rules=[scenario.beh("m", "view", "page_view", 2),
+                                        scenario.beh("m", "view_again", "page_view", 1)])
+    project.build(as_of=FIRST)
+    assert reads_scored_events.search(compiled.read_text())
+    assert tag_scores() == [("a", 3.0, 1), ("b", 6.0, 2)]
 
 
 def test_an_earlier_as_of_sums_everything_again(tmp_path):
