@@ -25,6 +25,8 @@ ANONYMOUS = ["anon1", "anon2", "anon3"]
 EVENT_TYPES = ["email_open", "email_sent", "page_view", "purchase", "webinar_attended", "chat", "download",
                "demo_request", "email_click", "form_submit"]
 START = datetime(2026, 1, 1)
+# lists of two recent events, so new events push stored ones out (int_contact_recent_events)
+LIST_VARS = {"recent_events_per_contact": 2}
 
 
 def with_issue13_features(seeds: dict) -> dict:
@@ -174,13 +176,13 @@ def test_incremental_equals_full_refresh(tmp_path_factory, history):
         if change and i == change_at:
             project.write_seeds(**rule_change(seeds, change))
         project.load_raw(stamps[i], **{k: v for k, v in batch.items() if v})
-        project.build(as_of=as_ofs[i])
+        project.build(as_of=as_ofs[i], vars=LIST_VARS)
     incremental = project.mart_snapshot()
     incremental_state = intermediate_snapshot(project)
     # a rerun with nothing new changes nothing
-    project.build(as_of=as_ofs[-1])
+    project.build(as_of=as_ofs[-1], vars=LIST_VARS)
     assert project.mart_snapshot() == incremental
-    project.dbt("build", "--full-refresh", as_of=as_ofs[-1])
+    project.dbt("build", "--full-refresh", as_of=as_ofs[-1], vars=LIST_VARS)
     assert project.mart_snapshot() == incremental
     assert intermediate_snapshot(project) == incremental_state
     assert changes_not_summing_to_score_changes(project) == []

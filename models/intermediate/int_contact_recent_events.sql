@@ -1,16 +1,18 @@
 {{ config(
     materialized='incremental',
     incremental_strategy=lead_scoring.incremental_strategy('replace_scope'),
-    unique_key=['contact_id'],
+    unique_key=['contact_id', 'event_id'],
     on_schema_change='fail'
 ) }}
 
-{#- The newest var('recent_events_per_contact') events of each contact up to as_of, newest
-    first. Incremental per contact: as long as as_of does not go back, a contact's new list is
-    the newest of its stored list and its candidates (events written since the last run, and
-    stored events that as_of has now reached), so a run reads the changed events, not the
-    history. A contact whose listed event changed or moved is listed again from all its
-    events; an earlier as_of or another list length lists everyone again. -#}
+{#- The newest var('recent_events_per_contact') events of each contact up to as_of, unranked
+    (fct_lead_recent_events ranks them). Incremental per (contact, event): as long as as_of does
+    not go back, a contact's new list is the newest of its stored list and its candidates (events
+    written since the last run, and stored events that as_of has now reached), so a run reads
+    the changed events, not the history, and writes only the events that enter a list, with
+    markers for those that leave it; a stored rank would rewrite every touched contact's list.
+    A contact whose listed event changed or moved is listed again from all its events; an
+    earlier as_of or another list length lists everyone again. -#}
 
 {#- at least the newest event: int_lead_score_totals reads each contact's latest activity here #}
 {%- set kept = [lead_scoring.setting('recent_events_per_contact') | int, 1] | max %}
@@ -45,13 +47,19 @@ with
 {% if relist_all %}
 
 candidates as (
-    select * from {{ events }} as events
+    select
+        events.*,
+        false as is_stored
+    from {{ events }} as events
 ),
 
 {% if is_incremental() %}
-tombstones as (
-    select distinct contact_id from {{ this }}
-    where contact_id not in (select candidates.contact_id from candidates)
+dropped_rows as (
+    -- every stored row: the new lists are written whole
+    select
+        contact_id,
+        event_id
+    from {{ this }}
 ),
 {% endif %}
 
@@ -94,11 +102,15 @@ touched_contacts as (
 ),
 
 candidates as (
-    select events.*
+    select
+        events.*,
+        false as is_stored
     from {{ events }} as events
     inner join relisted_contacts on events.contact_id = relisted_contacts.contact_id
     union all
-    select new_events.*
+    select
+        new_events.*,
+        false as is_stored
     from new_events
     where new_events.contact_id not in (select relisted_contacts.contact_id from relisted_contacts)
     union all
@@ -111,7 +123,8 @@ candidates as (
         stored.channel,
         stored.campaign_id,
         stored.url,
-        stored.processed_at
+        stored.processed_at,
+        true as is_stored
     from {{ this }} as stored
     inner join touched_contacts on stored.contact_id = touched_contacts.contact_id
     where
@@ -119,10 +132,13 @@ candidates as (
         and stored.event_id not in (select new_events.event_id from new_events)
 ),
 
-tombstones as (
-    select touched_contacts.contact_id
-    from touched_contacts
-    where touched_contacts.contact_id not in (select candidates.contact_id from candidates)
+dropped_rows as (
+    -- every stored row of a relisted contact: its new list is written whole
+    select
+        stored.contact_id,
+        stored.event_id
+    from {{ this }} as stored
+    inner join relisted_contacts on stored.contact_id = relisted_contacts.contact_id
 ),
 
 {% endif %}
@@ -136,6 +152,7 @@ ranked as (
         channel,
         campaign_id,
         url,
+        is_stored,
         row_number() over (
             partition by contact_id
             order by occurred_at desc, event_id desc
@@ -143,6 +160,7 @@ ranked as (
     from candidates
 )
 
+-- what enters a list, and stored rows pushed out of theirs (markers); the rest stays as stored
 select
     contact_id,
     event_id,
@@ -151,28 +169,28 @@ select
     channel,
     campaign_id,
     url,
-    cast(event_rank as {{ dbt.type_int() }}) as event_rank,
     cast({{ kept }} as {{ dbt.type_int() }}) as kept_per_contact,
     {{ lead_scoring.as_of() }} as as_of_at,
     {{ lead_scoring.run_stamp() }} as processed_at,
-    false as is_tombstone
+    is_stored as is_tombstone
 from ranked
-where event_rank <= {{ kept }}
+where
+    (event_rank <= {{ kept }} and not is_stored)
+    or (event_rank > {{ kept }} and is_stored)
 
 {% if is_incremental() %}
     union all
     select
         contact_id,
-        cast(null as {{ dbt.type_string() }}) as event_id,
+        event_id,
         cast(null as {{ dbt.type_string() }}) as event_type,
         cast(null as {{ dbt.type_timestamp() }}) as occurred_at,
         cast(null as {{ dbt.type_string() }}) as channel,
         cast(null as {{ dbt.type_string() }}) as campaign_id,
         cast(null as {{ dbt.type_string() }}) as url,
-        cast(null as {{ dbt.type_int() }}) as event_rank,
         cast(null as {{ dbt.type_int() }}) as kept_per_contact,
         cast(null as {{ dbt.type_timestamp() }}) as as_of_at,
         {{ lead_scoring.run_stamp() }} as processed_at,
         true as is_tombstone
-    from tombstones
+    from dropped_rows
 {% endif %}

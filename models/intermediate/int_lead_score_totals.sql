@@ -22,9 +22,9 @@ activity as (
     -- each contact's newest event up to as_of
     select
         contact_id,
-        occurred_at as last_activity_at
+        max(occurred_at) as last_activity_at
     from {{ ref('int_contact_recent_events') }}
-    where event_rank = 1
+    group by contact_id
 )
 
 select

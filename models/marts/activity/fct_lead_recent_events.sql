@@ -1,8 +1,9 @@
 -- The newest events of each contact up to the scoring time: event rows are not published
 -- otherwise, and the dashboard's lead page lists them. Only the last
 -- var('recent_events_per_contact') per contact are kept, so the list stays small.
--- A view: int_contact_recent_events already holds the list, written per changed contact; a
--- table would rewrite every contact's list on every run (the read copy still gets a table).
+-- A view: int_contact_recent_events holds the lists, written per event that enters or leaves
+-- one; ranks are computed here, since a stored rank would rewrite every touched contact's list
+-- (the read copy gets a table).
 {{ config(materialized='view') }}
 
 select
@@ -13,6 +14,12 @@ select
     channel,
     campaign_id,
     url,
-    event_rank
+    cast(row_number() over (
+        partition by contact_id
+        order by occurred_at desc, event_id desc
+    ) as {{ dbt.type_int() }}) as event_rank
 from {{ ref('int_contact_recent_events') }}
-where event_rank <= {{ lead_scoring.setting('recent_events_per_contact') | int }}
+{#- the table keeps at least one event per contact (a contact's latest activity) #}
+{%- if lead_scoring.setting('recent_events_per_contact') | int < 1 %}
+where false
+{%- endif %}

@@ -1,0 +1,83 @@
+"""Recent-event lists carried from run to run (int_contact_recent_events, docs/architecture.md).
+
+Lists of two events (recent_events_per_contact = 2), built as of 2026-06-30, then as of
+2026-07-10 after a second batch:
+- c_push: e1..e3 (06-01..06-03) list e3, e2; a new e4 (06-04) pushes e2 out, and a new e0
+  (05-01) is too old to enter;
+- c_move: its one event f1 moves to c_gain in batch 2, leaving c_move with no list;
+- c_reach: g1 (06-10) listed; g2 (07-05) is after the first as_of and reached by the second;
+- c_still: h1 (06-20) and nothing later: its row is not written again.
+"""
+from __future__ import annotations
+
+import scenario
+from conftest import Project
+
+FIRST, SECOND = "2026-06-30 00:00:00", "2026-07-10 00:00:00"
+SHORT_LISTS = {"recent_events_per_contact": 2}
+CONTACTS = [scenario.contact(c) for c in ["c_push", "c_move", "c_gain", "c_reach", "c_still"]]
+BATCH_1 = [
+    scenario.ev("e1", "c_push", "page_view", "2026-06-01 00:00:00"),
+    scenario.ev("e2", "c_push", "page_view", "2026-06-02 00:00:00"),
+    scenario.ev("e3", "c_push", "email_open", "2026-06-03 00:00:00"),
+    scenario.ev("f1", "c_move", "page_view", "2026-06-05 00:00:00"),
+    scenario.ev("g1", "c_reach", "page_view", "2026-06-10 00:00:00"),
+    scenario.ev("g2", "c_reach", "email_open", "2026-07-05 00:00:00"),
+    scenario.ev("h1", "c_still", "page_view", "2026-06-20 00:00:00"),
+]
+BATCH_2 = [
+    scenario.ev("e4", "c_push", "page_view", "2026-06-04 00:00:00"),
+    scenario.ev("e0", "c_push", "page_view", "2026-05-01 00:00:00"),
+    scenario.ev("f1", "c_gain", "page_view", "2026-06-05 00:00:00"),
+]
+
+
+def lists(project: Project) -> list[tuple]:
+    return project.query("select contact_id, event_rank, event_id from marts.fct_lead_recent_events "
+                         "order by contact_id, event_rank")
+
+
+def last_activity(project: Project) -> dict[str, str | None]:
+    return {c: (None if at is None else str(at)) for c, at in project.query(
+        "select contact_id, last_activity_at from marts.fct_lead_scores where model_id = 'm'")}
+
+
+def test_lists_take_new_events_and_drop_what_they_push_out(tmp_path):
+    project = Project(tmp_path / "project")
+    project.write_seeds(scoring_models=[scenario.model("m")], behavior_rules=[scenario.beh("m", "view", "page_view", 1)],
+                        score_bands=[scenario.band("m", "all", 0)])
+    project.load_raw("2026-07-09 00:00:00", contacts=CONTACTS, interactions=BATCH_1)
+    project.build(as_of=FIRST, vars=SHORT_LISTS)
+    assert lists(project) == [("c_move", 1, "f1"), ("c_push", 1, "e3"), ("c_push", 2, "e2"),
+                              ("c_reach", 1, "g1"), ("c_still", 1, "h1")]
+    first_stamp = project.query("select max(processed_at) from intermediate.int_contact_recent_events")[0][0]
+
+    project.load_raw("2026-07-09 12:00:00", interactions=BATCH_2)
+    project.build(as_of=SECOND, vars=SHORT_LISTS)
+    expected = [("c_gain", 1, "f1"), ("c_push", 1, "e4"), ("c_push", 2, "e3"),
+                ("c_reach", 1, "g2"), ("c_reach", 2, "g1"), ("c_still", 1, "h1")]
+    assert lists(project) == expected
+    assert last_activity(project) == {"c_push": "2026-06-04 00:00:00", "c_move": None, "c_gain": "2026-06-05 00:00:00",
+                                      "c_reach": "2026-07-05 00:00:00", "c_still": "2026-06-20 00:00:00"}
+    # the second run wrote only the events entering a list; e2 and c_move's f1 are gone
+    assert project.query("select event_id, contact_id, processed_at > ? from intermediate.int_contact_recent_events "
+                         "order by event_id", [first_stamp]) == [
+        ("e3", "c_push", False), ("e4", "c_push", True), ("f1", "c_gain", True),
+        ("g1", "c_reach", False), ("g2", "c_reach", True), ("h1", "c_still", False)]
+
+    project.dbt("build", "--full-refresh", as_of=SECOND, vars=SHORT_LISTS)
+    assert lists(project) == expected
+
+
+def test_a_longer_list_lists_every_contact_again(tmp_path):
+    project = Project(tmp_path / "project")
+    project.write_seeds(scoring_models=[scenario.model("m")], behavior_rules=[scenario.beh("m", "view", "page_view", 1)],
+                        score_bands=[scenario.band("m", "all", 0)])
+    project.load_raw("2026-07-09 00:00:00", contacts=CONTACTS, interactions=BATCH_1)
+    project.build(as_of=FIRST, vars=SHORT_LISTS)
+    project.build(as_of=FIRST, vars={"recent_events_per_contact": 3})
+    assert lists(project) == [("c_move", 1, "f1"), ("c_push", 1, "e3"), ("c_push", 2, "e2"), ("c_push", 3, "e1"),
+                              ("c_reach", 1, "g1"), ("c_still", 1, "h1")]
+    project.build(as_of=FIRST, vars={"recent_events_per_contact": 0})
+    assert lists(project) == []
+    assert last_activity(project)["c_push"] == "2026-06-03 00:00:00"
