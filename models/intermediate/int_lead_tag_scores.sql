@@ -3,7 +3,8 @@
 -- Where no two active rules of a model share an event type, an event scores under one rule
 -- at most, so the per-rule sums (int_behavior_rule_sums, kept per tag list) add up per tag
 -- list, events and points alike. Other models are summed per event (int_behavior_scored_events).
--- Tag lists repeat, so each distinct list is split once into its distinct tags.
+-- Tag lists repeat, so each distinct list is split once into its distinct tags, and each
+-- sum is added to every tag of its list without first adding up the sums per list.
 -- depends_on: {{ ref('int_behavior_scored_events') }}
 
 {#- Read scored events only when some model needs them: the view is a scan of every matched
@@ -28,61 +29,40 @@ shared_type_models as (
     having count(*) > count(distinct event_type)
 ),
 
-summed as (
+scored as (
+    -- one row per per-rule sum, or per event where the model needs it
     select
         sums.model_id,
         sums.contact_id,
         sums.tags,
-        sum({{ lead_scoring.decayed_from('sums.decayed_points', 'sums.reference_at',
-            lead_scoring.as_of(), 'rules.decay_half_life_days') }}) as points,
-        sum(sums.event_count) as event_count
+        {{ lead_scoring.decayed_from('sums.decayed_points', 'sums.reference_at',
+            lead_scoring.as_of(), 'rules.decay_half_life_days') }} as points,
+        sums.event_count
     from {{ ref('int_behavior_rule_sums') }} as sums
     inner join rules
         on sums.model_id = rules.model_id and sums.rule_id = rules.rule_id
     where
         sums.tags is not null
         and sums.model_id not in (select shared_type_models.model_id from shared_type_models)
-    group by sums.model_id, sums.contact_id, sums.tags
-),
-
-{% if per_event_models %}
-per_event as (
+    {%- if per_event_models %}
+    union all
     -- an event scoring under several rules of a model is one event with their points
     select
         model_id,
         contact_id,
-        event_id,
         tags,
-        sum(points) as points
+        sum(points) as points,
+        1 as event_count
     from {{ ref('int_behavior_scored_events') }}
     where
         tags is not null
         and model_id in (select shared_type_models.model_id from shared_type_models)
     group by model_id, contact_id, event_id, tags
-),
-{% endif %}
-
-scored as (
-    select
-        model_id,
-        contact_id,
-        tags,
-        points,
-        event_count
-    from summed
-    {%- if per_event_models %}
-    union all
-    select
-        model_id,
-        contact_id,
-        tags,
-        points,
-        1 as event_count
-    from per_event
     {%- endif %}
 ),
 
 list_tags as (
+    -- from the tables, not from `scored`: a CTE read twice is materialized whole
     select distinct
         tags,
         tag
@@ -90,20 +70,38 @@ list_tags as (
         select
             tags,
             {{ lead_scoring.explode_csv_list('tags') }} as tag
-        from (select distinct tags from scored) as lists
+        from (
+            select distinct tags from {{ ref('int_behavior_rule_sums') }}
+            {%- if per_event_models %}
+            union
+            select distinct tags from {{ ref('int_behavior_scored_events') }}
+            {%- endif %}
+        ) as lists
+        where tags is not null
     ) as exploded
     where tag <> ''
+),
+
+tagged as (
+    select
+        scored.model_id,
+        scored.contact_id,
+        list_tags.tag,
+        sum(scored.points) as tag_score,
+        sum(scored.event_count) as event_count
+    from scored
+    inner join list_tags
+        on scored.tags = list_tags.tags
+    group by scored.model_id, scored.contact_id, list_tags.tag
 )
 
+-- known contacts only, joined after grouping: a fifth of the rows to join
 select
-    scored.model_id,
-    scored.contact_id,
-    list_tags.tag,
-    cast(round(sum(scored.points), 6) as {{ lead_scoring.type_double() }}) as tag_score,
-    cast(sum(scored.event_count) as {{ dbt.type_int() }}) as event_count
-from scored
-inner join list_tags
-    on scored.tags = list_tags.tags
+    tagged.model_id,
+    tagged.contact_id,
+    tagged.tag,
+    cast(round(tagged.tag_score, 6) as {{ lead_scoring.type_double() }}) as tag_score,
+    cast(tagged.event_count as {{ dbt.type_int() }}) as event_count
+from tagged
 inner join {{ ref('stg_raw__contacts') }} as contacts
-    on scored.contact_id = contacts.contact_id
-group by scored.model_id, scored.contact_id, list_tags.tag
+    on tagged.contact_id = contacts.contact_id

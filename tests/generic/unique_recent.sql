@@ -11,7 +11,10 @@
     occurrences 0. `expect`: predicates every such row must meet (a NULL result passes, as in
     accepted_values and accepted_range), e.g. `event_count >= 1`; a row failing one is returned
     the same way. One node and one query per model (dbt's per-node cost dominates small builds,
-    and a separate column test would re-read every earlier run's rows). -#}
+    and a separate column test would re-read every earlier run's rows).
+    When `stamp_column` is one of `columns` (a table keyed by the time it records, e.g.
+    fct_lead_score_changes' changed_at), a duplicate shares its stamp, so only the newest rows
+    are read and grouped: the test costs what the run wrote, not what history holds. -#}
 {% test unique_recent(model, columns, stamp_column='processed_at', row_filter=none, not_null=none, expect=none) %}
 {%- set scoped = not lead_scoring.setting('full_checks') -%}
 {%- set newest = none -%}
@@ -30,7 +33,8 @@
 {%- if scoped and newest is none -%}
     {%- set newest = lead_scoring.stored_max(model, stamp_column) -%}  {#- not executing: a placeholder #}
 {%- endif %}
-{%- if scoped %}
+{%- set stamp_in_key = stamp_column in columns %}
+{%- if scoped and not stamp_in_key %}
 with recent_keys as (
     select distinct
         {%- for column in columns %}
@@ -51,9 +55,11 @@ select
 from (
     -- filtered before the join, so the predicate may name key columns
     select * from {{ model }}
-    {%- if row_filter %} where ({{ row_filter }}){% endif %}
+    where
+        {%- if scoped and stamp_in_key %} {{ stamp_column }} = {{ newest }} and{% endif %}
+        ({{ row_filter or 'true' }})
 ) as checked
-{%- if scoped %}
+{%- if scoped and not stamp_in_key %}
 inner join recent_keys
     on
     {%- for column in columns %}

@@ -1,5 +1,9 @@
 -- Why each lead has its score: one row per (model, contact, rule) that contributed,
 -- stamped with the scoring time and the rules it was computed with.
+-- A view: a table would write every row of the intermediate table again on each run
+-- (the read copy gets a table).
+{{ config(materialized='view') }}
+
 select
     contributions.model_id,
     contributions.contact_id,

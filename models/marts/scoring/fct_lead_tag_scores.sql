@@ -1,4 +1,8 @@
 -- Per-interest scores, stamped with the scoring time and the rules version.
+-- A view: a table would write every row of the intermediate table again on each run
+-- (the read copy gets a table).
+{{ config(materialized='view') }}
+
 select
     tag_scores.model_id,
     tag_scores.contact_id,
