@@ -54,10 +54,12 @@ select
     count(*) as occurrences
 from (
     -- filtered before the join, so the predicate may name key columns
+    {%- set checked_filters = [] %}
+    {%- if scoped and stamp_in_key %}{% do checked_filters.append(stamp_column ~ ' = ' ~ newest) %}{% endif %}
+    {%- if row_filter %}{% do checked_filters.append('(' ~ row_filter ~ ')') %}{% endif %}
+    {#- no `where (true)`: Spark reads `where (true)` after a table name as an alias and column list #}
     select * from {{ model }}
-    where
-        {%- if scoped and stamp_in_key %} {{ stamp_column }} = {{ newest }} and{% endif %}
-        ({{ row_filter or 'true' }})
+    {%- if checked_filters %} where {{ checked_filters | join(' and ') }}{% endif %}
 ) as checked
 {%- if scoped and not stamp_in_key %}
 inner join recent_keys
