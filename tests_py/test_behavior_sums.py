@@ -138,13 +138,18 @@ def test_tag_scores_read_scored_events_only_while_a_model_has_two_rules_on_one_e
     project.build(as_of=FIRST)
     assert not reads_scored_events.search(compiled.read_text())
     assert tag_scores() == [("a", 2.0, 1), ("b", 4.0, 2)]
-    # a second rule on page_view: w1 scores 2 + 1 under the two, w2 as well; each event once
-    project.write_seeds(scoring_models=[scenario.model("m")], score_bands=[scenario.band("m", "all", 0)],
+    # a second rule on page_view: w1 scores 2 + 1 under the two, w2 as well; each event once.
+    # Model m2, one rule per type beside it, keeps summing per rule and counts each event once.
+    project.write_seeds(scoring_models=[scenario.model("m"), scenario.model("m2")],
+                        score_bands=[scenario.band("m", "all", 0), scenario.band("m2", "all", 0)],
                         behavior_rules=[scenario.beh("m", "view", "page_view", 2),
-                                        scenario.beh("m", "view_again", "page_view", 1)])
+                                        scenario.beh("m", "view_again", "page_view", 1),
+                                        scenario.beh("m2", "view", "page_view", 5)])
     project.build(as_of=FIRST)
     assert reads_scored_events.search(compiled.read_text())
     assert tag_scores() == [("a", 3.0, 1), ("b", 6.0, 2)]
+    assert project.query("select tag, tag_score, event_count from marts.fct_lead_tag_scores "
+                         "where model_id = 'm2' order by tag") == [("a", 5.0, 1), ("b", 10.0, 2)]
 
 
 def test_an_earlier_as_of_sums_everything_again(tmp_path):

@@ -23,6 +23,19 @@ def newest(project: Project):
     return project.query(f"select max(processed_at) from {TABLE}")[0][0]
 
 
+def fails_after(project: Project, table: str, key_test: list[str], change: str, params: list,
+                vars: dict | None = None) -> bool:
+    """Put `table` back to main.kept, apply `change`, run `key_test`: whether it failed (and,
+    if so, that the failure names the test)."""
+    project.execute(f"delete from {table}")
+    project.execute(f"insert into {table} select * from main.kept")
+    project.execute(change, params)
+    result = project.dbt(*key_test, vars=vars, expect_ok=False)
+    if not result.success:
+        assert key_test[-1].split(":")[-1] + "_" + table.split(".")[-1] in describe_failures(result)
+    return not result.success
+
+
 def test_unique_recent_checks_the_newest_rows_against_all_rows(tmp_path):
     project = Project(tmp_path / "project")
     project.write_seeds(**SEEDS)
@@ -140,13 +153,8 @@ def test_unique_recent_with_not_null_finds_a_null_in_the_newest_rows_and_where_r
     project.execute(f"create table main.kept as select * from {table}")
 
     def fails(change: str, event_id: str, vars: dict | None = None) -> bool:
-        project.execute(f"delete from {table}")
-        project.execute(f"insert into {table} select * from main.kept")
-        project.execute(f"update {table} set {change} where event_id = ?", [event_id])
-        result = project.dbt(*key_test, vars=vars, expect_ok=False)
-        if not result.success:
-            assert "unique_recent_int_condition_events" in describe_failures(result)
-        return not result.success
+        return fails_after(project, table, key_test, f"update {table} set {change} where event_id = ?",
+                           [event_id], vars)
 
     # a NULL in a required column of the newest run's row fails it
     for column in ("condition_id", "scope_id", "contact_id", "is_sequenced", "is_removed"):
@@ -188,13 +196,8 @@ def test_unique_recent_keyed_by_its_stamp_groups_only_the_newest_rows(tmp_path):
     project.execute(f"create table main.kept as select * from {table}")
 
     def fails(changed_at: str, vars: dict | None = None) -> bool:
-        project.execute(f"delete from {table}")
-        project.execute(f"insert into {table} select * from main.kept")
-        project.execute(f"insert into {table} select * from main.kept where changed_at = ?", [changed_at])
-        result = project.dbt(*key_test, vars=vars, expect_ok=False)
-        if not result.success:
-            assert "unique_recent_fct_lead_score_changes" in describe_failures(result)
-        return not result.success
+        return fails_after(project, table, key_test, f"insert into {table} select * from main.kept where changed_at = ?",
+                           [changed_at], vars)
 
     # a repeated newest change fails it; a repeated older one was checked by its own build
     assert fails("2026-06-02 00:00:00")

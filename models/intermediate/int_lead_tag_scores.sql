@@ -62,7 +62,8 @@ scored as (
 ),
 
 list_tags as (
-    -- from the tables, not from `scored`: a CTE read twice is materialized whole
+    -- from the sums, not from `scored` (a CTE read twice is materialized whole): they hold
+    -- every tag list a scoring event carries, per-event models' included
     select distinct
         tags,
         tag
@@ -70,13 +71,7 @@ list_tags as (
         select
             tags,
             {{ lead_scoring.explode_csv_list('tags') }} as tag
-        from (
-            select distinct tags from {{ ref('int_behavior_rule_sums') }}
-            {%- if per_event_models %}
-            union
-            select distinct tags from {{ ref('int_behavior_scored_events') }}
-            {%- endif %}
-        ) as lists
+        from (select distinct tags from {{ ref('int_behavior_rule_sums') }}) as lists
         where tags is not null
     ) as exploded
     where tag <> ''
