@@ -3,7 +3,8 @@
 Lists of two events (recent_events_per_contact = 2), built as of 2026-06-30, then as of
 2026-07-10 after a second batch:
 - c_push: e1..e3 (06-01..06-03) list e3, e2; a new e4 (06-04) pushes e2 out, and a new e0
-  (05-01) is too old to enter;
+  (05-01) is too old to enter; both are appended to the stored list (four rows, twice the
+  length), and a third batch's e5 (06-05) makes five, so the list is cut back to e5, e4;
 - c_move: its one event f1 moves to c_gain in batch 2, leaving c_move with no list;
 - c_reach: g1 (06-10) listed; g2 (07-05) is after the first as_of and reached by the second;
 - c_still: h1 (06-20) and nothing later: its row is not written again.
@@ -25,6 +26,7 @@ BATCH_1 = [
     scenario.ev("g2", "c_reach", "email_open", "2026-07-05 00:00:00"),
     scenario.ev("h1", "c_still", "page_view", "2026-06-20 00:00:00"),
 ]
+BATCH_3 = [scenario.ev("e5", "c_push", "page_view", "2026-06-05 00:00:00")]
 BATCH_2 = [
     scenario.ev("e4", "c_push", "page_view", "2026-06-04 00:00:00"),
     scenario.ev("e0", "c_push", "page_view", "2026-05-01 00:00:00"),
@@ -59,11 +61,26 @@ def test_lists_take_new_events_and_drop_what_they_push_out(tmp_path):
     assert lists(project) == expected
     assert last_activity(project) == {"c_push": "2026-06-04 00:00:00", "c_move": None, "c_gain": "2026-06-05 00:00:00",
                                       "c_reach": "2026-07-05 00:00:00", "c_still": "2026-06-20 00:00:00"}
-    # the second run wrote only the events entering a list; e2 and c_move's f1 are gone
-    assert project.query("select event_id, contact_id, processed_at > ? from intermediate.int_contact_recent_events "
-                         "order by event_id", [first_stamp]) == [
-        ("e3", "c_push", False), ("e4", "c_push", True), ("f1", "c_gain", True),
-        ("g1", "c_reach", False), ("g2", "c_reach", True), ("h1", "c_still", False)]
+    # the second run appended the new events without ranking the stored lists (c_push holds
+    # four rows, twice the length, and lists two); c_move's f1 is gone with its relisted list
+    def stored(since):
+        return project.query("select event_id, contact_id, processed_at > ? from intermediate.int_contact_recent_events "
+                             "order by event_id", [since])
+    assert stored(first_stamp) == [
+        ("e0", "c_push", True), ("e2", "c_push", False), ("e3", "c_push", False), ("e4", "c_push", True),
+        ("f1", "c_gain", True), ("g1", "c_reach", False), ("g2", "c_reach", True), ("h1", "c_still", False)]
+
+    # a fifth row passes twice the length: c_push's list is ranked and cut back to two
+    second_stamp = project.query("select max(processed_at) from intermediate.int_contact_recent_events")[0][0]
+    project.load_raw("2026-07-09 18:00:00", interactions=BATCH_3)
+    project.build(as_of=SECOND, vars=SHORT_LISTS)
+    expected = [("c_gain", 1, "f1"), ("c_push", 1, "e5"), ("c_push", 2, "e4"),
+                ("c_reach", 1, "g2"), ("c_reach", 2, "g1"), ("c_still", 1, "h1")]
+    assert lists(project) == expected
+    assert stored(second_stamp) == [
+        ("e4", "c_push", False), ("e5", "c_push", True), ("f1", "c_gain", False), ("g1", "c_reach", False),
+        ("g2", "c_reach", False), ("h1", "c_still", False)]
+    assert last_activity(project)["c_push"] == "2026-06-05 00:00:00"
 
     project.dbt("build", "--full-refresh", as_of=SECOND, vars=SHORT_LISTS)
     assert lists(project) == expected

@@ -402,6 +402,15 @@ def test_replayed_and_corrected_events_between_builds(two_builds):
     assert history == [(10,), (5,)]
 
 
+def test_staging_marks_only_events_it_had_not_stored_as_first_versions(two_builds):
+    # build 2 wrote two new events and two that build 1 had stored (a replay, a correction);
+    # build 1, a first build, marks none: downstream reads its stored rows for the others only
+    assert two_builds.query("select event_id, is_first_version from staging.stg_raw__interactions "
+                            "where event_id in ('x_recycled', 'x_demo2', 'c_y_open0', 'c_y_open1', 'x_pv') "
+                            "order by event_id") == [
+        ("c_y_open0", False), ("c_y_open1", False), ("x_demo2", True), ("x_pv", False), ("x_recycled", True)]
+
+
 def test_first_version_is_explained_from_zero(two_builds):
     # first version: every contribution from 0; they sum to the score 25
     assert changes(two_builds, "m_plain", AS_OF) == [("p_dir", "update", 0, 10, 10), ("p_open", "update", 0, 15, 15)]

@@ -66,10 +66,14 @@ changed_events as (
         and processed_at > {{ watermark }}
 ),
 
-changed_event_ids as (
-    -- includes events that lost their contact, whose old matches must go
+rewritten_event_ids as (
+    -- events written again (including those that lost their contact, whose old matches must
+    -- go): an event staging wrote for the first time has no stored match, so in most runs
+    -- this is empty and the stored matches are not read
     select event_id from {{ ref('stg_raw__interactions') }}
-    where processed_at > {{ watermark }}
+    where
+        processed_at > {{ watermark }}
+        and not coalesce(is_first_version, false)
 ),
 
 new_matches as (
@@ -101,8 +105,8 @@ replaced_rows as (
         stored.is_sequenced
     from {{ this }} as stored
     -- joined, not `in (...)`: with no changed event (a rerun) the stored matches are not read
-    inner join changed_event_ids
-        on stored.event_id = changed_event_ids.event_id
+    inner join rewritten_event_ids
+        on stored.event_id = rewritten_event_ids.event_id
     inner join old_conditions
         on
             stored.condition_id = old_conditions.condition_id
@@ -144,7 +148,7 @@ kept_rows as (
             and stored.is_sequenced = old_conditions.is_sequenced
     where
         not stored.is_removed
-        and stored.event_id not in (select changed_event_ids.event_id from changed_event_ids)
+        and stored.event_id not in (select rewritten_event_ids.event_id from rewritten_event_ids)
 ),
 
 scope_rows as (

@@ -5,17 +5,21 @@
     on_schema_change='fail'
 ) }}
 
-{#- The newest var('recent_events_per_contact') events of each contact up to as_of, unranked
-    (fct_lead_recent_events ranks them). Incremental per (contact, event): as long as as_of does
-    not go back, a contact's new list is the newest of its stored list and its candidates (events
-    written since the last run, and stored events that as_of has now reached), so a run reads
-    the changed events, not the history, and writes only the events that enter a list, with
-    markers for those that leave it; a stored rank would rewrite every touched contact's list.
-    A contact whose listed event changed or moved is listed again from all its events; an
-    earlier as_of or another list length lists everyone again. -#}
+{#- At least the newest var('recent_events_per_contact') events of each contact up to as_of,
+    unranked (fct_lead_recent_events ranks them and keeps that many). Incremental per
+    (contact, event): as long as as_of does not go back, a contact's list is its stored list
+    plus its candidates (events written since the last run, and stored events that as_of has
+    now reached), so a run reads the changed events, not the history. New events are appended
+    without ranking the stored list; only a contact whose list would pass twice the length is
+    ranked again and cut back to the length (markers for the rows it drops), so lists stay
+    bounded and a run ranks few stored rows. A contact whose listed event changed or moved is
+    listed again from all its events; an earlier as_of or another list length lists everyone
+    again. -#}
 
 {#- at least the newest event: int_lead_score_totals reads each contact's latest activity here #}
 {%- set kept = [lead_scoring.setting('recent_events_per_contact') | int, 1] | max %}
+{#- a list longer than this is cut back to `kept` -#}
+{%- set longest = 2 * kept %}
 {%- set relist_all = not is_incremental() %}
 {%- if is_incremental() and execute %}
     {%- set state = run_query(
@@ -68,17 +72,20 @@ dropped_rows as (
 {%- set watermark = lead_scoring.stored_max(this, 'processed_at') %}
 {%- set reached_text = lead_scoring.stored_max_text(this, 'as_of_at') %}
 
-changed_event_ids as (
-    -- every event written since the last run, with or without a contact now
+rewritten_event_ids as (
+    -- events written again since the last run, with or without a contact now (a first
+    -- version is in no stored list)
     select event_id from {{ ref('stg_raw__interactions') }}
-    where processed_at > {{ watermark }}
+    where
+        processed_at > {{ watermark }}
+        and not coalesce(is_first_version, false)
 ),
 
 relisted_contacts as (
     -- a listed event that changed: the stored list may be wrong, not just short
     select distinct stored.contact_id
     from {{ this }} as stored
-    inner join changed_event_ids on stored.event_id = changed_event_ids.event_id
+    inner join rewritten_event_ids on stored.event_id = rewritten_event_ids.event_id
 ),
 
 new_events as (
@@ -95,10 +102,48 @@ new_events as (
     {%- endif %}
 ),
 
-touched_contacts as (
-    select contact_id from relisted_contacts
+appended_counts as (
+    -- new events per contact whose list carries on
+    select
+        contact_id,
+        count(*) as appended_count
+    from new_events
+    where contact_id not in (select relisted_contacts.contact_id from relisted_contacts)
+    group by contact_id
+),
+
+cut_contacts as (
+    -- lists that would pass `longest`: only these stored lists are read and ranked again
+    select appended_counts.contact_id
+    from appended_counts
+    left join (
+        select
+            stored.contact_id,
+            count(*) as stored_count
+        from {{ this }} as stored
+        inner join appended_counts on stored.contact_id = appended_counts.contact_id
+        group by stored.contact_id
+    ) as stored_counts
+        on appended_counts.contact_id = stored_counts.contact_id
+    where coalesce(stored_counts.stored_count, 0) + appended_counts.appended_count > {{ longest }}
+),
+
+ranked_contacts as (
+    -- lists whose new events are ranked: those cut back, and those with more new events than
+    -- the length; the other lists take their new events as they are (appended_rows)
+    select contact_id from cut_contacts
     union
-    select distinct contact_id from new_events
+    select contact_id from appended_counts
+    where appended_count > {{ kept }}
+),
+
+appended_rows as (
+    select new_events.*
+    from new_events
+    inner join appended_counts on new_events.contact_id = appended_counts.contact_id
+    where
+        appended_counts.appended_count <= {{ kept }}
+        and new_events.contact_id not in (select cut_contacts.contact_id from cut_contacts)
 ),
 
 candidates as (
@@ -112,9 +157,9 @@ candidates as (
         new_events.*,
         false as is_stored
     from new_events
-    where new_events.contact_id not in (select relisted_contacts.contact_id from relisted_contacts)
+    inner join ranked_contacts on new_events.contact_id = ranked_contacts.contact_id
     union all
-    -- the stored lists of the other touched contacts, except events written again
+    -- the stored lists to cut back, except events written again
     select
         stored.contact_id,
         stored.event_id,
@@ -126,10 +171,8 @@ candidates as (
         stored.processed_at,
         true as is_stored
     from {{ this }} as stored
-    inner join touched_contacts on stored.contact_id = touched_contacts.contact_id
-    where
-        stored.contact_id not in (select relisted_contacts.contact_id from relisted_contacts)
-        and stored.event_id not in (select new_events.event_id from new_events)
+    inner join cut_contacts on stored.contact_id = cut_contacts.contact_id
+    where stored.event_id not in (select new_events.event_id from new_events)
 ),
 
 dropped_rows as (
@@ -160,7 +203,9 @@ ranked as (
     from candidates
 )
 
--- what enters a list, and stored rows pushed out of theirs (markers); the rest stays as stored
+-- new events among a list's newest `kept` (a list that is not cut keeps its stored rows, so
+-- a new event below them is a row more, dropped at the next cut), the stored rows a cut drops
+-- (markers), and the new events appended as they are; the rest stays as stored
 select
     contact_id,
     event_id,
@@ -177,6 +222,23 @@ from ranked
 where
     (event_rank <= {{ kept }} and not is_stored)
     or (event_rank > {{ kept }} and is_stored)
+
+{% if not relist_all %}
+    union all
+    select
+        contact_id,
+        event_id,
+        event_type,
+        occurred_at,
+        channel,
+        campaign_id,
+        url,
+        cast({{ kept }} as {{ dbt.type_int() }}) as kept_per_contact,
+        {{ lead_scoring.as_of() }} as as_of_at,
+        {{ lead_scoring.run_stamp() }} as processed_at,
+        false as is_tombstone
+    from appended_rows
+{% endif %}
 
 {% if is_incremental() %}
     union all

@@ -9,7 +9,9 @@
     directly or through raw.identities. Incremental on the raw batches changed since the last
     run (stg_raw__load_batches), whatever their loaded_at; anonymous events whose identity
     arrived (or changed) since the last run are re-attributed. processed_at marks the run that
-    wrote a row: downstream models read only rows newer than their own. -#}
+    wrote a row: downstream models read only rows newer than their own, and is_first_version
+    tells them which of those rows they cannot hold yet (so they read their stored rows only
+    for events written again). -#}
 
 {%- set progress = lead_scoring.staged_progress(this) if is_incremental()
     else lead_scoring.timestamp_literal('1900-01-01 00:00:00') %}
@@ -72,6 +74,13 @@ outranked_ids as (
     where arrived.loaded_at <= {{ lead_scoring.loaded_watermark(this) }}
 ),
 
+stored_ids as (
+    -- arrivals whose id is stored already (replays, later versions): not first versions
+    select stored.event_id
+    from {{ this }} as stored
+    where stored.event_id in (select arrived.event_id from arrived)
+),
+
 stored_candidates as (
     select
         stored.event_id,
@@ -101,10 +110,17 @@ stored_candidates as (
 {%- endif %}
 
 candidates as (
-    select * from arrived
+    select
+        arrived.*,
+        {{ 'stored_ids.event_id is not null' if is_incremental() else 'false' }} as was_stored
+    from arrived
     {% if is_incremental() -%}
+        left join stored_ids on arrived.event_id = stored_ids.event_id
         union all
-        select * from stored_candidates
+        select
+            stored_candidates.*,
+            true as was_stored
+        from stored_candidates
     {%- endif %}
 ),
 
@@ -138,7 +154,9 @@ select
     latest.tags,
     latest.properties,
     latest.loaded_at,
-    {{ lead_scoring.run_stamp() }} as processed_at
+    {{ lead_scoring.run_stamp() }} as processed_at,
+    -- a first or full-refresh build cannot tell what models downstream already hold
+    {{ 'not latest.was_stored' if is_incremental() else 'false' }} as is_first_version
 from latest
 left join {{ ref('stg_raw__identities') }} as identities
     on
