@@ -206,3 +206,40 @@ def test_unique_recent_keyed_by_its_stamp_groups_only_the_newest_rows(tmp_path):
     compiled = [p.read_text() for p in (project.root / "target" / "compiled").rglob("unique_recent_fct_lead*.sql")]
     assert len(compiled) == 1 and "changed_at = cast('2026-06-02 00:00:00" in compiled[0]
     assert fails("2026-06-01 00:00:00", vars={"full_checks": True})
+
+
+def test_unique_recent_reads_older_rows_only_inside_the_newest_keys_range(tmp_path):
+    """The newest run wrote e2 and e3: older rows are read only where event_id is between them
+    (literals the scan can skip by), which still holds every repeat of a newest key. A bound
+    with a quote gives no range (engines escape it differently); repeats are still found."""
+    project = Project(tmp_path / "project")
+    project.write_seeds(**SEEDS)
+    project.load_raw("2026-06-01 00:00:00", contacts=[scenario.contact("c1")], interactions=[
+        scenario.ev(e, "c1", "page_view", "2026-05-01 00:00:00") for e in ("e1", "e5")])
+    project.build()
+    project.load_raw("2026-06-02 00:00:00", interactions=[
+        scenario.ev(e, "c1", "page_view", "2026-05-02 00:00:00") for e in ("e2", "e3")])
+    project.build()
+    project.execute(f"create table main.kept as select * from {TABLE}")
+    older = project.query(f"select min(processed_at) from {TABLE}")[0][0]
+
+    def compiled() -> str:
+        paths = list((project.root / "target" / "compiled").rglob("unique_recent_stg_raw__interactions*.sql"))
+        assert len(paths) == 1
+        return paths[0].read_text()
+
+    def repeat(event_id: str) -> bool:
+        return fails_after(project, TABLE, KEY_TEST, f"insert into {TABLE} select * replace (cast(? as timestamp) "
+                           f"as processed_at) from main.kept where event_id = ?", [older, event_id])
+
+    # a newest id repeated by an older row: found, the older rows read inside e2..e3 only
+    assert repeat("e3") and repeat("e2")
+    assert "event_id between 'e2' and 'e3'" in compiled()
+    # an older id repeated among older rows: left to that run's build
+    assert not repeat("e5")
+
+    project.load_raw("2026-06-03 00:00:00", interactions=[scenario.ev("e'9", "c1", "page_view", "2026-05-03 00:00:00")])
+    project.build()
+    project.execute(f"create or replace table main.kept as select * from {TABLE}")
+    assert repeat("e'9")
+    assert " between " not in compiled()

@@ -14,7 +14,9 @@
     and a separate column test would re-read every earlier run's rows).
     When `stamp_column` is one of `columns` (a table keyed by the time it records, e.g.
     fct_lead_score_changes' changed_at), a duplicate shares its stamp, so only the newest rows
-    are read and grouped: the test costs what the run wrote, not what history holds. -#}
+    are read and grouped: the test costs what the run wrote, not what history holds. Otherwise,
+    when the first key column is text, the older rows are read only inside the newest rows'
+    range of it (literals the engine can skip row groups by). -#}
 {% test unique_recent(model, columns, stamp_column='processed_at', row_filter=none, not_null=none, expect=none) %}
 {%- set scoped = not lead_scoring.setting('full_checks') -%}
 {%- set newest = none -%}
@@ -34,6 +36,29 @@
     {%- set newest = lead_scoring.stored_max(model, stamp_column) -%}  {#- not executing: a placeholder #}
 {%- endif %}
 {%- set stamp_in_key = stamp_column in columns %}
+{#- A text key's range among the newest rows, as literals: a repeated key lies inside it, and
+    an engine with min/max statistics (DuckDB zone maps, parquet row groups) then skips the older
+    rows outside it, most of them when keys grow with time (sequential ids, ULIDs). -#}
+{%- set key_range = [] %}
+{%- if scoped and not stamp_in_key and execute %}
+    {%- set first = columns[0] %}
+    {%- for col in adapter.get_columns_in_relation(relation) if col.name | lower == first | lower and col.is_string() %}
+        {#- wrapped in brackets so the result stays text (dbt infers numbers and dates from text) #}
+        {%- set bounds = run_query('select ' ~ dbt.concat(["'['", 'min(' ~ first ~ ')', "']'"]) ~ ', '
+            ~ dbt.concat(["'['", 'max(' ~ first ~ ')', "']'"]) ~ ' from ' ~ model ~ ' where ' ~ stamp_column
+            ~ ' = ' ~ newest ~ (' and (' ~ row_filter ~ ')' if row_filter else '')) %}
+        {#- no range when a bound holds a quote or backslash (engines escape them differently) #}
+        {%- set unsafe = [] %}
+        {%- for bound in bounds.rows[0] if bound is none or "'" in bound or "\\" in bound %}
+            {%- do unsafe.append(bound) %}
+        {%- endfor %}
+        {%- if not unsafe %}
+            {%- for bound in bounds.rows[0] %}
+                {%- do key_range.append("'" ~ bound[1:-1] ~ "'") %}
+            {%- endfor %}
+        {%- endif %}
+    {%- endfor %}
+{%- endif %}
 {%- if scoped and not stamp_in_key %}
 with recent_keys as (
     select distinct
@@ -57,6 +82,7 @@ from (
     {%- set checked_filters = [] %}
     {%- if scoped and stamp_in_key %}{% do checked_filters.append(stamp_column ~ ' = ' ~ newest) %}{% endif %}
     {%- if row_filter %}{% do checked_filters.append('(' ~ row_filter ~ ')') %}{% endif %}
+    {%- if key_range %}{% do checked_filters.append(columns[0] ~ ' between ' ~ key_range | join(' and ')) %}{% endif %}
     {#- no `where (true)`: Spark reads `where (true)` after a table name as an alias and column list #}
     select * from {{ model }}
     {%- if checked_filters %} where {{ checked_filters | join(' and ') }}{% endif %}
