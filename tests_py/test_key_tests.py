@@ -237,6 +237,10 @@ def test_unique_recent_reads_older_rows_only_inside_the_newest_keys_range(tmp_pa
     assert "event_id between 'e2' and 'e3'" in compiled()
     # an older id repeated among older rows: left to that run's build
     assert not repeat("e5")
+    # a longer key gets no range (its first column, here the condition, spans every row)
+    assert project.dbt("test", "--select", "int_condition_events,test_name:unique_recent").success
+    conditions_test = list((project.root / "target" / "compiled").rglob("unique_recent_int_condition_ev*.sql"))
+    assert len(conditions_test) == 1 and " between " not in conditions_test[0].read_text()
 
     project.load_raw("2026-06-03 00:00:00", interactions=[scenario.ev("e'9", "c1", "page_view", "2026-05-03 00:00:00")])
     project.build()

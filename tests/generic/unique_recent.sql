@@ -15,8 +15,8 @@
     When `stamp_column` is one of `columns` (a table keyed by the time it records, e.g.
     fct_lead_score_changes' changed_at), a duplicate shares its stamp, so only the newest rows
     are read and grouped: the test costs what the run wrote, not what history holds. Otherwise,
-    when the first key column is text, the older rows are read only inside the newest rows'
-    range of it (literals the engine can skip row groups by). -#}
+    when the key is one text column, the older rows are read only inside the newest rows' range
+    of it (literals the engine can skip row groups by). -#}
 {% test unique_recent(model, columns, stamp_column='processed_at', row_filter=none, not_null=none, expect=none) %}
 {%- set scoped = not lead_scoring.setting('full_checks') -%}
 {%- set newest = none -%}
@@ -36,11 +36,13 @@
     {%- set newest = lead_scoring.stored_max(model, stamp_column) -%}  {#- not executing: a placeholder #}
 {%- endif %}
 {%- set stamp_in_key = stamp_column in columns %}
-{#- A text key's range among the newest rows, as literals: a repeated key lies inside it, and
-    an engine with min/max statistics (DuckDB zone maps, parquet row groups) then skips the older
-    rows outside it, most of them when keys grow with time (sequential ids, ULIDs). -#}
+{#- A one-column text key's range among the newest rows, as literals: a repeated key lies inside
+    it, and an engine with min/max statistics (DuckDB zone maps, parquet row groups) then skips
+    the older rows outside it, most of them when keys grow with time (sequential ids, ULIDs).
+    Not for a longer key: its first column (a contact, a condition) spans nearly every row, and
+    the filter only misleads the join's planning (2.5 s instead of 0.6 s at 20M events). -#}
 {%- set key_range = [] %}
-{%- if scoped and not stamp_in_key and execute %}
+{%- if scoped and not stamp_in_key and execute and columns | length == 1 %}
     {%- set first = columns[0] %}
     {%- for col in adapter.get_columns_in_relation(relation) if col.name | lower == first | lower and col.is_string() %}
         {#- wrapped in brackets so the result stays text (dbt infers numbers and dates from text) #}
