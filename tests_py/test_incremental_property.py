@@ -158,7 +158,9 @@ def histories(draw):
 
 def intermediate_snapshot(project: Project) -> dict:
     return {
-        "events": project.query("select * exclude (processed_at) from staging.stg_raw__interactions order by event_id"),
+        # processed_at and is_first_version say which run wrote an event, not what it is
+        "events": project.query("select * exclude (processed_at, is_first_version) from staging.stg_raw__interactions "
+                                "order by event_id"),
         "matches": project.query("select * exclude (processed_at, previous_contact_id) from intermediate.int_condition_events where not is_removed "
                                  "order by condition_id, event_id"),
     }
