@@ -7,7 +7,9 @@ Lists of two events (recent_events_per_contact = 2), built as of 2026-06-30, the
   length), and a third batch's e5 (06-05) makes five, so the list is cut back to e5, e4;
 - c_move: its one event f1 moves to c_gain in batch 2, leaving c_move with no list;
 - c_reach: g1 (06-10) listed; g2 (07-05) is after the first as_of and reached by the second;
-- c_still: h1 (06-20) and nothing later: its row is not written again.
+- c_still: h1 (06-20) and nothing later: its row is not written again;
+- c_new: three events in batch 2, more than the length: they are ranked among themselves and the
+  newest two written (no stored list to read).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from conftest import Project
 
 FIRST, SECOND = "2026-06-30 00:00:00", "2026-07-10 00:00:00"
 SHORT_LISTS = {"recent_events_per_contact": 2}
-CONTACTS = [scenario.contact(c) for c in ["c_push", "c_move", "c_gain", "c_reach", "c_still"]]
+CONTACTS = [scenario.contact(c) for c in ["c_push", "c_move", "c_gain", "c_reach", "c_still", "c_new"]]
 BATCH_1 = [
     scenario.ev("e1", "c_push", "page_view", "2026-06-01 00:00:00"),
     scenario.ev("e2", "c_push", "page_view", "2026-06-02 00:00:00"),
@@ -31,6 +33,7 @@ BATCH_2 = [
     scenario.ev("e4", "c_push", "page_view", "2026-06-04 00:00:00"),
     scenario.ev("e0", "c_push", "page_view", "2026-05-01 00:00:00"),
     scenario.ev("f1", "c_gain", "page_view", "2026-06-05 00:00:00"),
+    *[scenario.ev(f"n{day}", "c_new", "page_view", f"2026-06-1{day} 00:00:00") for day in (1, 2, 3)],
 ]
 
 
@@ -56,11 +59,12 @@ def test_lists_take_new_events_and_drop_what_they_push_out(tmp_path):
 
     project.load_raw("2026-07-09 12:00:00", interactions=BATCH_2)
     project.build(as_of=SECOND, vars=SHORT_LISTS)
-    expected = [("c_gain", 1, "f1"), ("c_push", 1, "e4"), ("c_push", 2, "e3"),
+    expected = [("c_gain", 1, "f1"), ("c_new", 1, "n3"), ("c_new", 2, "n2"), ("c_push", 1, "e4"), ("c_push", 2, "e3"),
                 ("c_reach", 1, "g2"), ("c_reach", 2, "g1"), ("c_still", 1, "h1")]
     assert lists(project) == expected
     assert last_activity(project) == {"c_push": "2026-06-04 00:00:00", "c_move": None, "c_gain": "2026-06-05 00:00:00",
-                                      "c_reach": "2026-07-05 00:00:00", "c_still": "2026-06-20 00:00:00"}
+                                      "c_reach": "2026-07-05 00:00:00", "c_still": "2026-06-20 00:00:00",
+                                      "c_new": "2026-06-13 00:00:00"}
     # the second run appended the new events without ranking the stored lists (c_push holds
     # four rows, twice the length, and lists two); c_move's f1 is gone with its relisted list
     def stored(since):
@@ -68,18 +72,19 @@ def test_lists_take_new_events_and_drop_what_they_push_out(tmp_path):
                              "order by event_id", [since])
     assert stored(first_stamp) == [
         ("e0", "c_push", True), ("e2", "c_push", False), ("e3", "c_push", False), ("e4", "c_push", True),
-        ("f1", "c_gain", True), ("g1", "c_reach", False), ("g2", "c_reach", True), ("h1", "c_still", False)]
+        ("f1", "c_gain", True), ("g1", "c_reach", False), ("g2", "c_reach", True), ("h1", "c_still", False),
+        ("n2", "c_new", True), ("n3", "c_new", True)]
 
     # a fifth row passes twice the length: c_push's list is ranked and cut back to two
     second_stamp = project.query("select max(processed_at) from intermediate.int_contact_recent_events")[0][0]
     project.load_raw("2026-07-09 18:00:00", interactions=BATCH_3)
     project.build(as_of=SECOND, vars=SHORT_LISTS)
-    expected = [("c_gain", 1, "f1"), ("c_push", 1, "e5"), ("c_push", 2, "e4"),
+    expected = [("c_gain", 1, "f1"), ("c_new", 1, "n3"), ("c_new", 2, "n2"), ("c_push", 1, "e5"), ("c_push", 2, "e4"),
                 ("c_reach", 1, "g2"), ("c_reach", 2, "g1"), ("c_still", 1, "h1")]
     assert lists(project) == expected
     assert stored(second_stamp) == [
         ("e4", "c_push", False), ("e5", "c_push", True), ("f1", "c_gain", False), ("g1", "c_reach", False),
-        ("g2", "c_reach", False), ("h1", "c_still", False)]
+        ("g2", "c_reach", False), ("h1", "c_still", False), ("n2", "c_new", False), ("n3", "c_new", False)]
     assert last_activity(project)["c_push"] == "2026-06-05 00:00:00"
 
     project.dbt("build", "--full-refresh", as_of=SECOND, vars=SHORT_LISTS)

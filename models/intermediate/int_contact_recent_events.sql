@@ -112,38 +112,30 @@ appended_counts as (
     group by contact_id
 ),
 
-cut_contacts as (
-    -- lists that would pass `longest`: only these stored lists are read and ranked again
-    select appended_counts.contact_id
-    from appended_counts
-    left join (
+list_growth as (
+    -- is_cut: the list would pass `longest`, so only its stored rows are read and ranked again;
+    -- is_ranked: its new events are ranked (cut, or more new events than the length); the
+    -- other lists take their new events as they are
+    select
+        contact_id,
+        is_cut,
+        is_cut or appended_count > {{ kept }} as is_ranked
+    from (
         select
-            stored.contact_id,
-            count(*) as stored_count
-        from {{ this }} as stored
-        inner join appended_counts on stored.contact_id = appended_counts.contact_id
-        group by stored.contact_id
-    ) as stored_counts
-        on appended_counts.contact_id = stored_counts.contact_id
-    where coalesce(stored_counts.stored_count, 0) + appended_counts.appended_count > {{ longest }}
-),
-
-ranked_contacts as (
-    -- lists whose new events are ranked: those cut back, and those with more new events than
-    -- the length; the other lists take their new events as they are (appended_rows)
-    select contact_id from cut_contacts
-    union
-    select contact_id from appended_counts
-    where appended_count > {{ kept }}
-),
-
-appended_rows as (
-    select new_events.*
-    from new_events
-    inner join appended_counts on new_events.contact_id = appended_counts.contact_id
-    where
-        appended_counts.appended_count <= {{ kept }}
-        and new_events.contact_id not in (select cut_contacts.contact_id from cut_contacts)
+            appended_counts.contact_id,
+            appended_counts.appended_count,
+            coalesce(stored_counts.stored_count, 0) + appended_counts.appended_count > {{ longest }} as is_cut
+        from appended_counts
+        left join (
+            select
+                stored.contact_id,
+                count(*) as stored_count
+            from {{ this }} as stored
+            inner join appended_counts on stored.contact_id = appended_counts.contact_id
+            group by stored.contact_id
+        ) as stored_counts
+            on appended_counts.contact_id = stored_counts.contact_id
+    ) as grown
 ),
 
 candidates as (
@@ -157,7 +149,8 @@ candidates as (
         new_events.*,
         false as is_stored
     from new_events
-    inner join ranked_contacts on new_events.contact_id = ranked_contacts.contact_id
+    inner join list_growth on new_events.contact_id = list_growth.contact_id
+    where list_growth.is_ranked
     union all
     -- the stored lists to cut back, except events written again
     select
@@ -171,8 +164,10 @@ candidates as (
         stored.processed_at,
         true as is_stored
     from {{ this }} as stored
-    inner join cut_contacts on stored.contact_id = cut_contacts.contact_id
-    where stored.event_id not in (select new_events.event_id from new_events)
+    inner join list_growth on stored.contact_id = list_growth.contact_id
+    where
+        list_growth.is_cut
+        and stored.event_id not in (select new_events.event_id from new_events)
 ),
 
 dropped_rows as (
@@ -201,11 +196,42 @@ ranked as (
             order by occurred_at desc, event_id desc
         ) as event_rank
     from candidates
+),
+
+listed as (
+    -- new events among a list's newest `kept` (a list that is not cut keeps its stored rows,
+    -- so a new event below them is a row more, dropped at the next cut), the stored rows a cut
+    -- drops (markers), and the new events appended as they are; the rest stays as stored
+    select
+        contact_id,
+        event_id,
+        event_type,
+        occurred_at,
+        channel,
+        campaign_id,
+        url,
+        is_stored
+    from ranked
+    where
+        (event_rank <= {{ kept }} and not is_stored)
+        or (event_rank > {{ kept }} and is_stored)
+    {%- if not relist_all %}
+    union all
+    select
+        new_events.contact_id,
+        new_events.event_id,
+        new_events.event_type,
+        new_events.occurred_at,
+        new_events.channel,
+        new_events.campaign_id,
+        new_events.url,
+        false as is_stored
+    from new_events
+    inner join list_growth on new_events.contact_id = list_growth.contact_id
+    where not list_growth.is_ranked
+    {%- endif %}
 )
 
--- new events among a list's newest `kept` (a list that is not cut keeps its stored rows, so
--- a new event below them is a row more, dropped at the next cut), the stored rows a cut drops
--- (markers), and the new events appended as they are; the rest stays as stored
 select
     contact_id,
     event_id,
@@ -218,27 +244,7 @@ select
     {{ lead_scoring.as_of() }} as as_of_at,
     {{ lead_scoring.run_stamp() }} as processed_at,
     is_stored as is_tombstone
-from ranked
-where
-    (event_rank <= {{ kept }} and not is_stored)
-    or (event_rank > {{ kept }} and is_stored)
-
-{% if not relist_all %}
-    union all
-    select
-        contact_id,
-        event_id,
-        event_type,
-        occurred_at,
-        channel,
-        campaign_id,
-        url,
-        cast({{ kept }} as {{ dbt.type_int() }}) as kept_per_contact,
-        {{ lead_scoring.as_of() }} as as_of_at,
-        {{ lead_scoring.run_stamp() }} as processed_at,
-        false as is_tombstone
-    from appended_rows
-{% endif %}
+from listed
 
 {% if is_incremental() %}
     union all

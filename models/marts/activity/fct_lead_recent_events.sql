@@ -9,15 +9,7 @@
 
 {%- set kept = lead_scoring.setting('recent_events_per_contact') | int %}
 
-select
-    contact_id,
-    event_id,
-    event_type,
-    occurred_at,
-    channel,
-    campaign_id,
-    url,
-    event_rank
+select ranked.*
 from (
     select
         contact_id,
@@ -34,4 +26,4 @@ from (
     from {{ ref('int_contact_recent_events') }}
 ) as ranked
 {#- the table keeps at least one event per contact (a contact's latest activity) #}
-where event_rank <= {{ kept }}
+where ranked.event_rank <= {{ kept }}
